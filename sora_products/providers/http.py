@@ -171,8 +171,11 @@ class Retrying:
                 return response
             try:
                 response.read()
-            except httpx.TransportError:
-                pass  # the error body is a nicety; the status already says enough
+            except httpx.TransportError as exc:
+                if attempt == attempts:
+                    raise transport_error(exc, paid=False) from exc
+                self.pause(attempt - 1)
+                continue
             finally:
                 response.close()
             error = to_error(response)

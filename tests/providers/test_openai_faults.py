@@ -301,3 +301,18 @@ def test_download_errors_are_typed():
         mock_provider(Recorder(error_response(400, "Video is not ready."))).download("v", io.BytesIO())
     with pytest.raises(NotFound):
         mock_provider(Recorder(error_response(404, "Expired."))).download("v", io.BytesIO())
+
+
+def test_a_streamed_error_body_cut_off_midway_is_retried_like_a_connection_error():
+    def broken_body() -> Iterator[bytes]:
+        yield b'{"error": {"mess'
+        raise httpx.ReadError("connection reset")
+
+    recorder = Recorder(
+        lambda request: httpx.Response(500, content=broken_body()),
+        httpx.Response(200, content=b"mp4"),
+    )
+    provider = mock_provider(recorder)
+    dest = io.BytesIO()
+    assert provider.download("video_x", dest).bytes_written == 3
+    assert len(recorder.requests) == 2 and len(provider.sleeps) == 1
