@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SoraProductsConfig(AppConfig):
+    name = "sora_products"
+    verbose_name = _("Product videos")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        """Wire checks and signals, and register the adapters named in settings."""
+        from sora_products import checks, signals  # noqa: F401
+        from sora_products.catalog import register_from_settings
+
+        register_from_settings()

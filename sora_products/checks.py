@@ -1,0 +1,115 @@
+"""System checks with stable ids, so a misconfiguration shows at start-up, not at the first video."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
+
+from sora_products.conf import app_settings
+
+
+def _provider_capabilities(alias: str) -> Any:
+    from sora_products.video_providers import get_provider
+
+    return get_provider(alias).capabilities()
+
+
+@register(Tags.compatibility)
+def check_settings(app_configs: Any = None, **kwargs: Any) -> list:
+    """sora_products.E001–E006 and W001–W003: settings that would break or surprise later."""
+    messages: list = []
+    for key in app_settings.unknown_keys():
+        messages.append(
+            Error(
+                f'SORA_PRODUCTS has an unknown key "{key}".',
+                hint="Check the spelling against the settings list in the README.",
+                id="sora_products.E001",
+            )
+        )
+    providers = app_settings.PROVIDERS
+    for alias, options in providers.items():
+        if not options.get("EMULATOR") and not options.get("API_KEY"):
+            messages.append(
+                Error(
+                    f'Video provider "{alias}" has no API key.',
+                    hint="Set its API_KEY from the environment (e.g. VIDEO_API_KEY), or set EMULATOR: True "
+                    "to use the local emulator.",
+                    id="sora_products.E003",
+                )
+            )
+    for name, preset in app_settings.PRESETS.items():
+        messages.extend(_check_preset(name, preset, providers))
+    if not app_settings.AI_LABEL:
+        messages.append(
+            Warning(
+                'SORA_PRODUCTS["AI_LABEL"] is off: generated videos are shown without the "AI-generated" label.',
+                hint="Transparency rules (EU AI Act art. 50) may require the label; "
+                "keep it on unless you show it yourself.",
+                id="sora_products.W001",
+            )
+        )
+    q_cluster = getattr(settings, "Q_CLUSTER", {})
+    if q_cluster and not q_cluster.get("orm") and not q_cluster.get("redis"):
+        messages.append(
+            Warning(
+                "Q_CLUSTER names neither an ORM nor a Redis broker; django-q2 then needs Redis on localhost.",
+                hint='Add "orm": "default" to Q_CLUSTER, or a "redis" URL.',
+                id="sora_products.W002",
+            )
+        )
+    grace, timeout = float(app_settings.RECONCILE_GRACE_SECONDS), 60.0
+    if grace <= timeout:
+        messages.append(
+            Warning(
+                "RECONCILE_GRACE_SECONDS is not longer than a create call may take; a slow create could be sent twice.",
+                hint="Keep RECONCILE_GRACE_SECONDS above 60.",
+                id="sora_products.W003",
+            )
+        )
+    return messages
+
+
+def _check_preset(name: str, preset: dict[str, Any], providers: dict[str, Any]) -> list:
+    alias = preset.get("PROVIDER")
+    if alias not in providers:
+        return [
+            Error(
+                f'Preset "{name}" names the provider "{alias}", which PROVIDERS does not define.',
+                hint=f"Define it in PROVIDERS or use one of: {', '.join(sorted(providers))}.",
+                id="sora_products.E002",
+            )
+        ]
+    model = preset.get("MODEL") or providers[alias].get("MODEL")
+    try:
+        capabilities = _provider_capabilities(alias)
+    except Exception as exc:  # an unimportable backend is itself the problem to report
+        return [Error(f'Provider "{alias}" cannot be loaded: {exc}', id="sora_products.E004")]
+    model_caps = capabilities.models.get(model)
+    if model_caps is None:
+        return [
+            Error(
+                f'Preset "{name}" uses model "{model}", which provider "{alias}" does not offer.',
+                hint="Declare the model under the provider's MODELS setting with its sizes and seconds.",
+                id="sora_products.E005",
+            )
+        ]
+    errors = []
+    if preset.get("SIZE") not in model_caps.sizes:
+        errors.append(
+            Error(
+                f'Preset "{name}" asks for size {preset.get("SIZE")}, which {model} does not support.',
+                hint=f"Supported sizes: {', '.join(sorted(model_caps.sizes))}.",
+                id="sora_products.E006",
+            )
+        )
+    if int(preset.get("SECONDS", 0)) not in model_caps.seconds:
+        errors.append(
+            Error(
+                f'Preset "{name}" asks for {preset.get("SECONDS")} seconds, which {model} does not support.',
+                hint=f"Supported durations: {', '.join(str(s) for s in sorted(model_caps.seconds))} seconds.",
+                id="sora_products.E007",
+            )
+        )
+    return errors

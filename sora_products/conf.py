@@ -1,0 +1,165 @@
+"""One settings object over the ``SORA_PRODUCTS`` dict, read lazily and reloaded in tests.
+
+Modelled on Django REST framework's ``api_settings``: defaults live here, a shop's dict is
+merged over them key by key, and ``override_settings(SORA_PRODUCTS=...)`` takes effect at once.
+"""
+
+from __future__ import annotations
+
+import copy
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.signals import setting_changed
+
+SETTING_NAME = "SORA_PRODUCTS"
+
+DEFAULT_EMULATOR_URL = "http://127.0.0.1:8765/v1"
+
+DEFAULT_PROVIDER: dict[str, Any] = {
+    "BACKEND": "sora_products.providers.openai.OpenAIVideosProvider",
+    "BASE_URL": DEFAULT_EMULATOR_URL,
+    "API_KEY": "",
+    "MODEL": "sora-2",
+    # The emulator accepts any key; a real gateway without one fails the E003 check.
+    "EMULATOR": True,
+    "WEBHOOKS": False,
+    "PRICES": {},
+}
+
+DEFAULT_PRESETS: dict[str, dict[str, Any]] = {
+    "showcase": {
+        "PROVIDER": "default",
+        "MODEL": None,
+        "SIZE": "720x1280",
+        "SECONDS": 8,
+        "AUTO": True,
+        "WEARABLE_ONLY": False,
+    },
+    "showcase_wide": {
+        "PROVIDER": "default",
+        "MODEL": None,
+        "SIZE": "1280x720",
+        "SECONDS": 8,
+        "AUTO": False,
+        "WEARABLE_ONLY": False,
+    },
+    "worn": {
+        "PROVIDER": "default",
+        "MODEL": None,
+        "SIZE": "720x1280",
+        "SECONDS": 8,
+        "AUTO": False,
+        "WEARABLE_ONLY": True,
+    },
+}
+
+DEFAULTS: dict[str, Any] = {
+    # Named video providers, like CACHES: each has a BACKEND dotted path and its options.
+    "PROVIDERS": {"default": DEFAULT_PROVIDER},
+    # What to generate for a product; prompts are templates sora_products/prompts/<preset>.txt.
+    "PRESETS": DEFAULT_PRESETS,
+    # {"app_label.Model": "dotted.path.Adapter" or {"ADAPTER": ..., option: value}}.
+    "ADAPTERS": {},
+    # Request the presets marked AUTO when a registered product's photo or text changes.
+    "AUTO_GENERATE": True,
+    # Nothing reaches the storefront before a person approves it.
+    "REQUIRE_APPROVAL": True,
+    # Show the visible "AI-generated" label next to every player.
+    "AI_LABEL": True,
+    # USD caps; None means no cap.
+    "BUDGET": {"DAILY": Decimal("25.00"), "MONTHLY": Decimal("300.00"), "SHOPPER_DAILY": Decimal("5.00")},
+    # A STORAGES alias; falls back to "default" when the alias is not defined.
+    "STORAGE": "sora_products",
+    # How work reaches the worker: dotted path of a queue class.
+    "QUEUE": "sora_products.queue.DjangoQ2Queue",
+    # Seconds between polls of a running job when no webhook is expected / when one is.
+    "POLL_INTERVAL": 10,
+    "WEBHOOK_POLL_INTERVAL": 120,
+    # A worker task waits out polls shorter than this instead of giving the job back to the queue.
+    "TASK_HOLD_SECONDS": 30,
+    # A job still running after this many seconds is failed as stuck.
+    "MAX_RUN_SECONDS": 3600,
+    # A claimed create whose outcome is unknown is reconciled for this long, then parked.
+    "RECONCILE_GRACE_SECONDS": 300,
+    # The app's own attempt limit: a job that keeps killing its worker stops here.
+    "MAX_ATTEMPTS": 3,
+    "MAX_DOWNLOAD_BYTES": 200 * 1024 * 1024,
+    "MAX_IMAGE_PIXELS": 40_000_000,
+    # Standard Webhooks secrets ("whsec_..."); several allow rotation.
+    "WEBHOOK_SECRETS": [],
+    "WEBHOOK_TOLERANCE_SECONDS": 300,
+    # Longest product text let into a prompt slot.
+    "PROMPT_TEXT_LIMIT": 300,
+    "TRY_ON": {
+        "ENABLED": False,
+        "HEIGHT_STEP_CM": 5,
+        "HEIGHT_MIN_CM": 140,
+        "HEIGHT_MAX_CM": 200,
+        "SIZES": ["XS", "S", "M", "L", "XL"],
+        "SCENES": ["studio", "street"],
+        "PRESET": "worn",
+        "MAX_PENDING_PER_SESSION": 2,
+    },
+}
+
+# Keys whose value is a dict merged over the default dict rather than replacing it.
+MERGED_KEYS = ("BUDGET", "TRY_ON")
+
+
+def merge_preset(name: str, options: dict[str, Any]) -> dict[str, Any]:
+    """A shop's preset overrides the built-in preset of that name, or starts from a manual one."""
+    base = DEFAULT_PRESETS.get(name, {**DEFAULT_PRESETS["showcase"], "AUTO": False})
+    return {**base, **options}
+
+
+class AppSettings:
+    """Lazy attribute access to SORA_PRODUCTS with defaults; unknown names raise AttributeError."""
+
+    def __init__(self, defaults: dict[str, Any] | None = None) -> None:
+        self.defaults = defaults or DEFAULTS
+        self._cached: set[str] = set()
+
+    @property
+    def user_settings(self) -> dict[str, Any]:
+        if not hasattr(self, "_user_settings"):
+            self._user_settings = getattr(settings, SETTING_NAME, {}) or {}
+        return self._user_settings
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_") or name not in self.defaults:
+            raise AttributeError(f"Invalid {SETTING_NAME} setting: {name!r}")
+        value = copy.deepcopy(self.defaults[name])
+        if name in self.user_settings:
+            user_value = self.user_settings[name]
+            value = {**value, **user_value} if name in MERGED_KEYS else user_value
+        if name == "PROVIDERS":
+            value = {alias: {**DEFAULT_PROVIDER, **options} for alias, options in value.items()}
+        if name == "PRESETS":
+            value = {key: merge_preset(key, options) for key, options in value.items()}
+        self._cached.add(name)
+        setattr(self, name, value)
+        return value
+
+    def unknown_keys(self) -> list[str]:
+        """Keys in the shop's dict that this version does not know (typos, removed keys)."""
+        return sorted(set(self.user_settings) - set(self.defaults))
+
+    def reload(self) -> None:
+        for name in self._cached:
+            delattr(self, name)
+        self._cached.clear()
+        if hasattr(self, "_user_settings"):
+            delattr(self, "_user_settings")
+
+
+app_settings = AppSettings()
+
+
+def reload_app_settings(*, setting: str, **kwargs: Any) -> None:
+    if setting == SETTING_NAME:
+        app_settings.reload()
+
+
+setting_changed.connect(reload_app_settings)

@@ -1,0 +1,64 @@
+"""Turning a product's photo into the stored, hashed reference image a provider receives.
+
+Runs in the worker, never in the product's save: decoding a large photo and hashing it take
+real time and memory, and a broken photo must end as a clear error on the video, not a 500.
+"""
+
+from __future__ import annotations
+
+from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
+
+from sora_products.catalog import RegistrationError, get_adapter
+from sora_products.conf import app_settings
+from sora_products.models import ProductVideo
+from sora_products.providers import ReferenceUpload
+from sora_products.references import ReferenceImageError, build_reference, hash_source
+
+
+class PreparationFailed(Exception):
+    """The video cannot be asked for; ``code`` is stable, the message is for a shop admin."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _content_type(name: str) -> str:
+    return "image/jpeg" if name.lower().endswith((".jpg", ".jpeg")) else "image/png"
+
+
+def ensure_reference(video: ProductVideo) -> ReferenceUpload:
+    """The stored reference of this video, built from the product photo the first time."""
+    if video.reference_image:
+        with video.reference_image.open("rb") as handle:
+            content = handle.read()
+        name = video.reference_image.name
+        return ReferenceUpload(content=content, content_type=_content_type(name), filename=name.rsplit("/", 1)[-1])
+    product = video.product
+    if product is None:
+        raise PreparationFailed("product_missing", _("The product of this video no longer exists."))
+    try:
+        adapter = get_adapter(product)
+    except RegistrationError as exc:
+        raise PreparationFailed("not_registered", str(exc)) from exc
+    photo = adapter.get_source_image(product)
+    if photo is None:
+        raise PreparationFailed("no_photo", _("The product has no photo; add one and save the product again."))
+    width, height = (int(part) for part in video.size.lower().split("x"))
+    try:
+        source_hash = hash_source(photo)
+        reference = build_reference(photo, (width, height), max_pixels=int(app_settings.MAX_IMAGE_PIXELS))
+    except ReferenceImageError as exc:
+        raise PreparationFailed(f"image_{exc.code}", exc.message) from exc
+    except OSError as exc:
+        raise PreparationFailed(
+            "image_unreadable", _("The product photo could not be read from storage; upload it again.")
+        ) from exc
+    video.reference_image.save(reference.filename, ContentFile(reference.content), save=False)
+    video.reference_hash = reference.sha256
+    video.source_hash = source_hash
+    ProductVideo.objects.filter(pk=video.pk).update(
+        reference_image=video.reference_image.name, reference_hash=reference.sha256, source_hash=source_hash
+    )
+    return ReferenceUpload(content=reference.content, content_type=reference.content_type, filename=reference.filename)

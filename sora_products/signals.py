@@ -1,0 +1,49 @@
+"""Receivers for registered product models, and the app's own signals for shops to hook into.
+
+The receivers decide *whether* a video is wanted; ``jobs`` decides how it is made. A product's
+save must never fail because of us, so every receiver logs and swallows its own errors.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.db import models
+from django.dispatch import Signal
+
+logger = logging.getLogger(__name__)
+
+video_ready = Signal()
+"""Sent with ``video`` when a ProductVideo's file is stored and it can be reviewed or shown."""
+
+video_failed = Signal()
+"""Sent with ``video`` when a ProductVideo ends without a video; ``video.error_message`` says why."""
+
+
+def product_saved(sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any) -> None:
+    """Ask for the auto presets when the photo or the prompt's inputs changed."""
+    if raw:
+        return
+    try:
+        from sora_products import jobs
+        from sora_products.catalog import get_adapter
+
+        jobs.product_changed(instance, get_adapter(instance))
+    except Exception:
+        logger.exception("sora_products could not record videos for %s %s", sender.__name__, instance.pk)
+
+
+def image_saved(sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any) -> None:
+    """A saved photo row counts as a save of its product."""
+    if raw:
+        return
+    try:
+        from sora_products.catalog import adapter_for_image_model
+
+        adapter = adapter_for_image_model(sender)
+        product = adapter.get_product_for_image(instance) if adapter else None
+        if product is not None:
+            product_saved(type(product), product)
+    except Exception:
+        logger.exception("sora_products could not handle the saved image %s %s", sender.__name__, instance.pk)

@@ -1,0 +1,110 @@
+"""Copying a finished video from the provider into Django storage before its link expires.
+
+The MP4 is streamed to a temporary file under a size cap, checked to be an MP4, and saved byte
+for byte: never re-encoded, so provenance metadata (C2PA) survives.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from decimal import Decimal
+
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sora_products import budget
+from sora_products.conf import app_settings
+from sora_products.jobs import Step, _later, _update, fail
+from sora_products.models import ProductVideo, VideoStatus
+from sora_products.providers import DownloadTooLarge, NotFound, ProviderError, TransientError
+from sora_products.video_providers import get_provider
+
+logger = logging.getLogger(__name__)
+
+MP4_BRANDS = {b"isom", b"iso2", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42", b"avc1", b"M4V ", b"dash", b"qt  "}
+
+
+def looks_like_mp4(head: bytes) -> bool:
+    """ISO-BMFF: an ``ftyp`` box at offset 4 with a known major brand."""
+    return len(head) >= 12 and head[4:8] == b"ftyp" and head[8:12] in MP4_BRANDS
+
+
+def store(video: ProductVideo) -> Step:
+    """Download, check and save the video and its poster, then mark the row ready."""
+    provider = get_provider(video.provider)
+    with tempfile.TemporaryFile() as handle:
+        try:
+            result = provider.download(video.remote_id, handle, max_bytes=int(app_settings.MAX_DOWNLOAD_BYTES))
+        except DownloadTooLarge:
+            with transaction.atomic():
+                budget.write_off(video)
+                limit_mb = int(app_settings.MAX_DOWNLOAD_BYTES) // (1024 * 1024)
+                return fail(
+                    video,
+                    "too_large",
+                    _("The finished video is larger than the %(limit)d MB limit and was not saved.")
+                    % {"limit": limit_mb},
+                )
+        except NotFound:
+            with transaction.atomic():
+                budget.write_off(video)
+                return fail(video, "expired", _("The provider's copy of the video expired before it was saved."))
+        except TransientError as exc:
+            _update(video, next_check_at=_later(15), error_message=str(exc))
+            return Step(VideoStatus.STORING, check_in=15)
+        except ProviderError as exc:
+            return fail(video, exc.code or "download_failed", str(exc))
+        handle.seek(0)
+        if not looks_like_mp4(handle.read(12)):
+            with transaction.atomic():
+                budget.write_off(video)
+                return fail(video, "not_mp4", _("The provider sent a file that is not an MP4 video."))
+        handle.seek(0)
+        video.video_file.save(f"{video.pk}.mp4", File(handle), save=False)
+    poster_name = _store_poster(video, provider)
+    actual = video.estimated_cost or Decimal("0")
+    with transaction.atomic():
+        done = _update(
+            video,
+            expect=[VideoStatus.STORING],
+            status=VideoStatus.READY,
+            video_file=video.video_file.name,
+            video_bytes=result.bytes_written,
+            poster=poster_name,
+            actual_cost=actual,
+            progress=100,
+            completed_at=timezone.now(),
+            next_check_at=None,
+            error_code="",
+            error_message="",
+        )
+        if not done:
+            # Someone canceled it meanwhile, or another worker stored it first: keep one file.
+            video.video_file.storage.delete(video.video_file.name)
+            return Step(ProductVideo.objects.get(pk=video.pk).status)
+        budget.settle(video, actual)
+        transaction.on_commit(lambda: _send_ready(video), robust=True)
+    return Step(VideoStatus.READY)
+
+
+def _send_ready(video: ProductVideo) -> None:
+    from sora_products.signals import video_ready
+
+    video_ready.send(sender=ProductVideo, video=video)
+
+
+def _store_poster(video: ProductVideo, provider) -> str:
+    """The provider's thumbnail as poster; the reference image stays the poster when there is none."""
+    with tempfile.TemporaryFile() as handle:
+        try:
+            result = provider.download(video.remote_id, handle, variant="thumbnail", max_bytes=10 * 1024 * 1024)
+        except ProviderError as exc:
+            logger.info("No thumbnail for video %s: %s", video.pk, exc)
+            return video.poster.name or ""
+        extension = "webp" if (result.content_type or "").endswith("webp") else "jpg"
+        handle.seek(0)
+        video.poster.save(f"{video.pk}.{extension}", File(handle), save=False)
+    return video.poster.name

@@ -1,0 +1,29 @@
+"""django-q2 entry points: thin, they take an id and call ``jobs``."""
+
+from __future__ import annotations
+
+import time
+
+from sora_products import jobs
+from sora_products.conf import app_settings
+from sora_products.queue import enqueue_video
+
+
+def process_video(video_id: int) -> str:
+    """Drive one video forward; waits out short polls, then hands the row back to the queue."""
+    hold = float(app_settings.TASK_HOLD_SECONDS)
+    deadline = time.monotonic() + hold
+    step = jobs.process(video_id)
+    while step.check_in is not None:
+        if time.monotonic() + step.check_in > deadline:
+            if step.check_in <= hold:
+                enqueue_video(video_id)
+            break
+        time.sleep(step.check_in)
+        step = jobs.process(video_id)
+    return step.status
+
+
+def sync_videos() -> int:
+    """The periodic safety net (a django-q2 schedule): hands every due row to a worker."""
+    return jobs.sync()

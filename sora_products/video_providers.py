@@ -1,0 +1,34 @@
+"""Provider instances by alias, built from SORA_PRODUCTS["PROVIDERS"] like Django's ``caches``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.signals import setting_changed
+
+from sora_products.conf import SETTING_NAME, app_settings
+from sora_products.providers import VideoProvider, build_provider
+
+_instances: dict[str, VideoProvider] = {}
+
+
+def provider_options(alias: str) -> dict[str, Any]:
+    options = dict(app_settings.PROVIDERS[alias])
+    if options.get("EMULATOR") and not options.get("API_KEY"):
+        options["API_KEY"] = "emulator"
+    return options
+
+
+def get_provider(alias: str) -> VideoProvider:
+    """The provider named ``alias``; KeyError when settings do not define it."""
+    if alias not in _instances:
+        _instances[alias] = build_provider(provider_options(alias))
+    return _instances[alias]
+
+
+def reset_providers(*, setting: str = SETTING_NAME, **kwargs: Any) -> None:
+    if setting == SETTING_NAME:
+        _instances.clear()
+
+
+setting_changed.connect(reset_providers)

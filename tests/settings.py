@@ -1,0 +1,57 @@
+"""Settings for the test suite: SQLite by default, PostgreSQL and Redis when the environment says so."""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+from demo_shop.settings import *  # noqa: F401,F403
+from demo_shop.settings import BASE_DIR, INSTALLED_APPS
+
+SECRET_KEY = "tests-not-secret"
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SORA_TEST_DB_NAME", "test_sora_products")}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(BASE_DIR / ".test-db.sqlite3"),
+            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+            "TEST": {"NAME": os.environ.get("SORA_TEST_SQLITE", str(BASE_DIR / ".test-db-test.sqlite3"))},
+        }
+    }
+
+MEDIA_ROOT = os.environ.get("SORA_TEST_MEDIA", str(Path(BASE_DIR) / ".test-media"))
+
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]
+
+REDIS_URL = os.environ.get("SORA_REDIS_URL", "")
+Q_CLUSTER = {
+    "name": "tests",
+    "workers": 2,
+    "timeout": 60,
+    "retry": 90,
+    "max_attempts": 1,
+    "ack_failures": True,
+    "poll": 0.1,
+    "catch_up": False,
+    "save_limit": 500,
+}
+if REDIS_URL:
+    Q_CLUSTER["redis"] = REDIS_URL
+else:
+    Q_CLUSTER["orm"] = "default"
+
+SORA_PRODUCTS = {
+    "AUTO_GENERATE": True,
+    "QUEUE": "sora_products.queue.CapturingQueue",
+    "TRY_ON": {"ENABLED": True},
+}
+
+LANGUAGE_CODE = "en"
