@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,3 +14,13 @@ class SoraProductsConfig(AppConfig):
         from sora_products.catalog import register_from_settings
 
         register_from_settings()
+        post_migrate.connect(_after_migrate, sender=self, dispatch_uid="sora_products.sync_schedule")
+
+
+def _after_migrate(**kwargs: object) -> None:
+    from django.apps import apps
+
+    if apps.is_installed("django_q"):
+        from sora_products.tasks import ensure_sync_schedule
+
+        ensure_sync_schedule()

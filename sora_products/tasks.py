@@ -27,3 +27,16 @@ def process_video(video_id: int) -> str:
 def sync_videos() -> int:
     """The periodic safety net (a django-q2 schedule): hands every due row to a worker."""
     return jobs.sync()
+
+
+SYNC_SCHEDULE = "sora_products: sync videos"
+
+
+def ensure_sync_schedule(**kwargs: object) -> None:
+    """Create (once) the every-minute django-q2 schedule of the sync pass; runs after migrate."""
+    from django_q.models import Schedule
+
+    Schedule.objects.update_or_create(
+        name=SYNC_SCHEDULE,
+        defaults={"func": "sora_products.tasks.sync_videos", "schedule_type": Schedule.MINUTES, "minutes": 1},
+    )

@@ -1,0 +1,120 @@
+"""`python manage.py demo`: the whole demo shop in one terminal, stopped cleanly by Ctrl-C.
+
+Migrates, seeds, then starts the web server, one qcluster worker and (unless a real
+VIDEO_API_BASE_URL is set) the provider emulator with signed webhooks to the web server.
+Every child runs in its own process group, so Ctrl-C stops all of them and leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """Treat SIGTERM like Ctrl-C, so the children are stopped either way."""
+    raise KeyboardInterrupt
+
+
+class Command(BaseCommand):
+    help = "Run the demo shop: web server, worker and video emulator, until Ctrl-C."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--emulator-port", type=int, default=settings.EMULATOR_PORT)
+        parser.add_argument("--no-seed", action="store_true", help="Skip creating the demo products.")
+
+    def handle(self, *args, port: int, emulator_port: int, no_seed: bool, **options) -> None:
+        self.children: list[subprocess.Popen] = []
+        env = self.child_env(port, emulator_port)
+        call_command("migrate", interactive=False, verbosity=0)
+        signal.signal(signal.SIGTERM, _interrupt)
+        try:
+            if not settings.VIDEO_API_BASE_URL:
+                self.start_emulator(emulator_port, port, env)
+            if not no_seed:
+                # Seeding saves products, which asks for videos: the worker picks them up.
+                subprocess.run([sys.executable, "manage.py", "seed_demo"], env=env, check=True)
+            self.start([sys.executable, "manage.py", "qcluster"], env, "worker")
+            self.start([sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"], env, "web")
+            self.wait_for(f"http://127.0.0.1:{port}/", "web server")
+            self.banner(port, emulator_port)
+            while all(child.poll() is None for child in self.children):
+                time.sleep(0.5)
+            self.stderr.write("A demo process stopped; shutting the others down.")
+        except KeyboardInterrupt:
+            self.stdout.write("\nStopping the demo...")
+        finally:
+            self.stop_all()
+
+    def child_env(self, port: int, emulator_port: int) -> dict[str, str]:
+        env = dict(os.environ, PYTHONUNBUFFERED="1", EMULATOR_PORT=str(emulator_port))
+        if not settings.VIDEO_API_BASE_URL and not env.get("VIDEO_WEBHOOK_SECRET"):
+            env["VIDEO_WEBHOOK_SECRET"] = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+        return env
+
+    def start_emulator(self, emulator_port: int, port: int, env: dict[str, str]) -> None:
+        command = [
+            sys.executable,
+            "-m",
+            "sora_products.emulator",
+            "--port",
+            str(emulator_port),
+            "--webhook-url",
+            f"http://127.0.0.1:{port}/videos/webhooks/provider/",
+            "--webhook-secret",
+            env["VIDEO_WEBHOOK_SECRET"],
+        ]
+        self.start(command, env, "emulator")
+        self.wait_for(f"http://127.0.0.1:{emulator_port}/_emulator/stats", "emulator")
+
+    def start(self, command: list[str], env: dict[str, str], name: str) -> None:
+        self.children.append(subprocess.Popen(command, env=env, start_new_session=True))
+
+    def wait_for(self, url: str, name: str, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(url, timeout=2).close()
+                return
+            except Exception:
+                if any(child.poll() is not None for child in self.children):
+                    raise SystemExit(f"The {name} failed to start; see the messages above.") from None
+                time.sleep(0.3)
+        raise SystemExit(f"The {name} did not answer at {url} within {timeout:.0f} s.")
+
+    def banner(self, port: int, emulator_port: int) -> None:
+        provider = settings.VIDEO_API_BASE_URL or f"emulator at http://127.0.0.1:{emulator_port}/v1"
+        lines = [
+            "",
+            "  The demo shop is running.",
+            f"  Storefront:  http://127.0.0.1:{port}/",
+            f"  Admin:       http://127.0.0.1:{port}/admin/   (login: admin / admin)",
+            f"  Videos from: {provider}",
+            "  Press Ctrl-C to stop everything.",
+            "",
+        ]
+        self.stdout.write(self.style.SUCCESS("\n".join(lines)))
+
+    def stop_all(self) -> None:
+        for child in self.children:
+            if child.poll() is None:
+                os.killpg(child.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        for child in self.children:
+            try:
+                child.wait(timeout=max(deadline - time.monotonic(), 0.1))
+            except subprocess.TimeoutExpired:
+                os.killpg(child.pid, signal.SIGKILL)
+                child.wait()
+        self.stdout.write("Demo stopped; no process left running.")
