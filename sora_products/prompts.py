@@ -17,10 +17,18 @@ _SLOT_BREAKERS = str.maketrans(
 )
 
 
+def _clean_char(ch: str) -> str:
+    """Separators become spaces; control, format, private and unassigned characters go."""
+    category = unicodedata.category(ch)
+    if category.startswith("Z") or ch in "\t\n\r\x0b\x0c\x85":
+        return " "
+    return "" if category.startswith("C") else ch
+
+
 def clean_slot(value: Any, limit: int) -> str:
     """Product text made safe to quote: one line, no control characters or URLs, capped."""
     text = unicodedata.normalize("NFKC", str(value or ""))
-    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in text)
+    text = "".join(_clean_char(ch) for ch in text)
     text = _URL.sub("", text).translate(_SLOT_BREAKERS)
     text = _WHITESPACE.sub(" ", text).strip()
     if len(text) > limit:

@@ -1,0 +1,53 @@
+"""System checks catch configuration mistakes at start-up, with ids and hints."""
+
+from __future__ import annotations
+
+import pytest
+
+from sora_products.checks import check_settings
+
+
+def ids(settings, **overrides):
+    settings.SORA_PRODUCTS = {**settings.SORA_PRODUCTS, **overrides}
+    return {message.id for message in check_settings()}
+
+
+def test_the_test_settings_are_clean(settings):
+    assert ids(settings) == set()
+
+
+def test_an_unknown_key_is_reported(settings):
+    assert "sora_products.E001" in ids(settings, REQUIRE_APROVAL=False)
+
+
+def test_a_preset_naming_an_unknown_provider(settings):
+    assert "sora_products.E002" in ids(settings, PRESETS={"showcase": {"PROVIDER": "gateway"}})
+
+
+def test_a_real_provider_without_a_key(settings):
+    provider = {"BASE_URL": "https://gateway.example/v1", "EMULATOR": False, "API_KEY": ""}
+    assert "sora_products.E003" in ids(settings, PROVIDERS={"default": provider})
+
+
+@pytest.mark.parametrize(
+    "preset,expected",
+    [
+        ({"SIZE": "1920x1080"}, "sora_products.E006"),  # sora-2 has no 1080p
+        ({"SECONDS": 10}, "sora_products.E007"),
+        ({"MODEL": "sora-3"}, "sora_products.E005"),
+    ],
+)
+def test_sizes_durations_and_models_the_provider_lacks(settings, preset, expected):
+    assert expected in ids(settings, PRESETS={"showcase": preset})
+
+
+def test_a_gateway_model_declared_in_settings_passes(settings):
+    provider = {"MODELS": {"seedance-1-pro": {"sizes": ["720x1280"], "seconds": [5, 10]}}}
+    found = ids(
+        settings, PROVIDERS={"default": provider}, PRESETS={"showcase": {"MODEL": "seedance-1-pro", "SECONDS": 5}}
+    )
+    assert found == set()
+
+
+def test_turning_the_ai_label_off_warns(settings):
+    assert "sora_products.W001" in ids(settings, AI_LABEL=False)
