@@ -1,0 +1,89 @@
+"""Moves jobs from queued to completed or failed: renders on a worker pool, finishes at the deadline."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from .config import EmulatorConfig
+from .errors import GENERATION_FAILED
+from .scheduler import Scheduler
+from .store import Job, JobStore
+
+log = logging.getLogger(__name__)
+
+
+class Lifecycle:
+    """A job completes when both its generation time has passed and its render has finished."""
+
+    def __init__(self, config: EmulatorConfig, store: JobStore, on_finished: Callable[[Job], None]) -> None:
+        self._config = config
+        self._store = store
+        self._on_finished = on_finished
+        self._scheduler = Scheduler("sora-emulator-clock")
+        self._pool: ThreadPoolExecutor | None = None
+        self._stopped = False
+
+    def start(self) -> None:
+        """Start the clock and the render pool."""
+        self._scheduler.start()
+        self._pool = ThreadPoolExecutor(max(1, self._config.workers), thread_name_prefix="sora-emulator-render")
+
+    def stop(self) -> None:
+        """Stop the clock, cancel queued renders and wait for running ones to abort at their next frame."""
+        self._stopped = True
+        self._scheduler.stop()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def reset(self) -> None:
+        """Forget pending deadlines (the store's new epoch makes in-flight renders harmless)."""
+        self._scheduler.clear()
+
+    def begin(self, job: Job) -> None:
+        """Start a new job: plan its failure or submit its render."""
+        epoch = self._store.epoch
+        deadline = job.started + job.complete_after
+        if job.planned_error is not None:
+            self._scheduler.call_at(deadline, lambda: self._finish(job.id, epoch, job.planned_error))
+            return
+        assert self._pool is not None, "the emulator is not started"
+        self._pool.submit(self._render, job, epoch, deadline)
+
+    def _render(self, job: Job, epoch: int, deadline: float) -> None:
+        from .renderer import RenderCancelled, RenderSettings, render  # PyAV is only needed once something renders
+
+        def gone() -> bool:
+            return self._stopped or self._store.epoch != epoch or self._store.get(job.id) is not job
+
+        settings = RenderSettings.for_mode(
+            fast=self._config.fast, fps=self._config.fps, threads=self._config.render_threads
+        )
+        error = None
+        try:
+            result = render(job.spec, job.directory, settings, should_stop=gone)
+            log.info("rendered %s (%s, %ss) in %.2fs", job.id, job.size, job.seconds, result.seconds)
+        except Exception as exc:
+            if gone():
+                shutil.rmtree(job.directory, ignore_errors=True)
+                return  # deleted, reset or stopped while rendering
+            if not isinstance(exc, RenderCancelled):
+                log.exception("render of %s failed", job.id)
+            error = dict(GENERATION_FAILED)
+        if gone():
+            shutil.rmtree(job.directory, ignore_errors=True)
+            return
+        job.rendered = error is None
+        if time.monotonic() >= deadline:
+            self._finish(job.id, epoch, error)
+        else:
+            self._scheduler.call_at(deadline, lambda: self._finish(job.id, epoch, error))
+
+    def _finish(self, video_id: str, epoch: int, error: dict[str, str] | None) -> None:
+        job = self._store.finish(video_id, epoch, error=error, expires_after=self._config.expires_after)
+        if job is not None:
+            self._on_finished(job)
