@@ -92,10 +92,12 @@ def _ok(name: str, data: bytes, size: tuple[int, int], border: Colour | None, **
 # --- valid files in every format and mode --------------------------------------------------------
 
 
-def _jpeg_cmyk_plain(image: Image.Image) -> bytes:
-    """A CMYK JPEG without the Adobe APP14 marker, so its values are stored non-inverted."""
-    inverted = Image.eval(image.convert("CMYK"), lambda v: 255 - v)  # Pillow inverts again on save
-    return strip_jpeg_segment(save(inverted, "JPEG", quality=95), 0xEE)
+def _jpeg_cmyk_marker_stripped(image: Image.Image) -> bytes:
+    """An Adobe (inverted) CMYK JPEG whose APP14 marker a metadata stripper removed (exiftool -all=).
+
+    Pillow reads every CMYK JPEG as Adobe-inverted, which is right for these files too.
+    """
+    return strip_jpeg_segment(save(image.convert("CMYK"), "JPEG", quality=95), 0xEE)
 
 
 def strip_jpeg_segment(data: bytes, marker: int) -> bytes:
@@ -127,12 +129,27 @@ def _float_tiff(photo: Image.Image) -> bytes:
     return save(photo.convert("L").convert("F").point(lambda v: v / 255.0), "TIFF")
 
 
+def srgb_icc() -> bytes:
+    """An sRGB ICC profile with its creation date and ID zeroed, so the corpus is byte-identical each run."""
+    icc = bytearray(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    icc[24:36] = bytes(12)
+    icc[84:100] = bytes(16)
+    return bytes(icc)
+
+
+def _lab_tiff(photo: Image.Image) -> bytes:
+    """A CIELAB TIFF; the Lab profile Pillow attaches is dropped, as it carries a timestamp."""
+    lab = photo.convert("LAB")
+    lab.info.pop("icc_profile", None)
+    return save(lab, "TIFF")
+
+
 def _metadata_jpeg(photo: Image.Image) -> bytes:
     """A JPEG carrying EXIF with GPS, an ICC profile, XMP and a comment: none may reach the provider."""
     exif = Image.Exif()
     exif[0x010F] = "ShopCam"  # Make
     exif.get_ifd(0x8825)[2] = (35.0, 39.0, 31.0)  # GPSLatitude
-    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    icc = srgb_icc()
     xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/">secret</x:xmpmeta>'
     return save(photo, "JPEG", exif=exif, icc_profile=icc, xmp=xmp, comment=b"internal note")
 
@@ -144,7 +161,7 @@ def _metadata_png(photo: Image.Image) -> bytes:
     info = PngInfo()
     info.add_text("Comment", "supplier price 3.20")
     info.add_itxt("Author", "Someone", zip=True)
-    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    icc = srgb_icc()
     exif = Image.Exif()
     exif[0x010F] = "ShopCam"
     return save(photo, "PNG", pnginfo=info, icc_profile=icc, exif=exif)
@@ -164,15 +181,15 @@ def format_variants() -> list[CorpusImage]:
     """Every format and mode a shop's photos come in, each with a uniform, known border."""
     size = (300, 200)
     photo = product_photo(size)
-    grey = (231, 231, 231)  # BACKGROUND in L
-    grey_approx = (232, 232, 232)
+    level = photo.convert("L").getpixel((0, 0))
+    grey = (level, level, level)  # BACKGROUND in L
     items = [
         _ok("rgb.jpg", save(photo, "JPEG", quality=92), size, BACKGROUND, markers=True),
         _ok("progressive.jpg", save(photo, "JPEG", progressive=True), size, BACKGROUND, markers=True),
         _ok("optimized-444.jpg", save(photo, "JPEG", optimize=True, subsampling=0), size, BACKGROUND),
         _ok("grey.jpg", save(photo.convert("L"), "JPEG"), size, grey),
         _ok("cmyk-adobe-inverted.jpg", save(photo.convert("CMYK"), "JPEG", quality=95), size, BACKGROUND),
-        _ok("cmyk-plain.jpg", _jpeg_cmyk_plain(photo), size, BACKGROUND),
+        _ok("cmyk-marker-stripped.jpg", _jpeg_cmyk_marker_stripped(photo), size, BACKGROUND),
         _ok("mpo.jpg", save(photo, "MPO", save_all=True, append_images=[photo]), size, BACKGROUND),
         _ok("metadata.jpg", _metadata_jpeg(photo), size, BACKGROUND, tags=frozenset({"metadata"})),
         _ok("rgb.png", save(photo, "PNG"), size, BACKGROUND, markers=True),
@@ -182,10 +199,10 @@ def format_variants() -> list[CorpusImage]:
         _ok("palette.png", save(photo.quantize(colors=16), "PNG"), size, BACKGROUND),
         _ok("palette-trns.png", _palette_with_transparency(photo), size, WHITE),
         _ok("rgb-trns.png", save(photo, "PNG", transparency=BACKGROUND), size, WHITE),
-        _ok("grey-trns.png", save(photo.convert("L"), "PNG", transparency=grey[0]), size, WHITE),
+        _ok("grey-trns.png", save(photo.convert("L"), "PNG", transparency=level), size, WHITE),
         _ok("la.png", save(cutout_photo(size).convert("LA"), "PNG"), size, WHITE),
         _ok("rgba.png", save(cutout_photo(size), "PNG"), size, WHITE, tags=frozenset({"cutout"})),
-        _ok("sixteen-bit.png", _sixteen_bit(photo, "PNG"), size, grey_approx),
+        _ok("sixteen-bit.png", _sixteen_bit(photo, "PNG"), size, grey),
         _ok("apng.png", _animated("PNG", size), size, BACKGROUND, tags=frozenset({"animated"})),
         _ok("lossy.webp", save(photo, "WEBP", quality=90), size, BACKGROUND, markers=True),
         _ok("lossless.webp", save(photo, "WEBP", lossless=True), size, BACKGROUND),
@@ -199,9 +216,9 @@ def format_variants() -> list[CorpusImage]:
         _ok("jpeg.tif", save(photo, "TIFF", compression="jpeg"), size, BACKGROUND),
         _ok("deflate.tif", save(photo, "TIFF", compression="tiff_adobe_deflate"), size, BACKGROUND),
         _ok("cmyk.tif", save(photo.convert("CMYK"), "TIFF"), size, BACKGROUND),
-        _ok("sixteen-bit.tif", _sixteen_bit(photo, "TIFF"), size, grey_approx),
+        _ok("sixteen-bit.tif", _sixteen_bit(photo, "TIFF"), size, grey),
         _ok("float.tif", _float_tiff(photo), size, grey),
-        _ok("lab.tif", save(photo.convert("LAB"), "TIFF"), size, None),
+        _ok("lab.tif", _lab_tiff(photo), size, BACKGROUND),
         _ok("one-bit-g4.tif", save(photo.convert("1"), "TIFF", compression="group4"), size, None),
         _ok("rgba.tif", save(cutout_photo(size), "TIFF"), size, WHITE),
         _ok("multipage.tif", save(photo, "TIFF", save_all=True, append_images=[photo.rotate(90)]), size, None),

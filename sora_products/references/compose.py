@@ -91,10 +91,13 @@ def to_rgb(image: Image.Image) -> Image.Image:
 
 
 def fit(image: Image.Image, box: Box) -> Image.Image:
-    """Resize the whole photo to the box; reducing_gap lets Pillow shrink in cheap integer steps first."""
+    """Resize the whole photo to the box: Lanczos to shrink (reducing_gap lets Pillow drop whole
+    pixels cheaply first), bicubic to enlarge (as sharp, half the cost, less ringing on cut-outs)."""
     width, height = box[2], box[3]
     if image.size == (width, height):
         return image
+    if width * height > image.width * image.height:
+        return image.resize((width, height), Image.Resampling.BICUBIC)
     return image.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
 
 
