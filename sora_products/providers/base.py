@@ -28,9 +28,7 @@ MODERATION_CODES = frozenset(
 )
 
 # 429 codes meaning "out of money", not "slow down": waiting will not help, a person must act.
-QUOTA_CODES = frozenset(
-    {"insufficient_quota", "organization_spend_limit_exceeded", "project_spend_limit_exceeded"}
-)
+QUOTA_CODES = frozenset({"insufficient_quota", "organization_spend_limit_exceeded", "project_spend_limit_exceeded"})
 
 
 class JobStatus(StrEnum):
@@ -53,9 +51,7 @@ class ReferenceUpload:
     def __repr__(self) -> str:
         """Keep megabytes of image out of logs and tracebacks."""
         size = len(self.content)
-        return (
-            f"ReferenceUpload(filename={self.filename!r}, content_type={self.content_type!r}, {size} bytes)"
-        )
+        return f"ReferenceUpload(filename={self.filename!r}, content_type={self.content_type!r}, {size} bytes)"
 
 
 @dataclass(frozen=True)
@@ -336,9 +332,7 @@ class VideoProvider(abc.ABC):
         never be confused with "not created", or a paid job would be sent twice.
         """
         if not self.capabilities().list_jobs:
-            raise NotImplementedError(
-                f"The {self.name} provider cannot list its jobs, so a create cannot be found."
-            )
+            raise NotImplementedError(f"The {self.name} provider cannot list its jobs, so a create cannot be found.")
         cutoff = since - skew
         found = []
         for job in self.list_recent():

@@ -119,9 +119,7 @@ class OpenAIVideosProvider(VideoProvider):
         )
         self._base_headers = self._make_headers(organization, project, headers)
         self._owns_client = client is None
-        self._client = (
-            client if client is not None else httpx.Client(timeout=self._timeout(self.timeouts.read))
-        )
+        self._client = client if client is not None else httpx.Client(timeout=self._timeout(self.timeouts.read))
 
     @classmethod
     def from_options(cls, options: Mapping[str, Any]) -> OpenAIVideosProvider:
@@ -237,9 +235,7 @@ class OpenAIVideosProvider(VideoProvider):
                 )
             for item in data:
                 yield parse_video(item, response.headers)
-            after = page.get("last_id") or (
-                data[-1].get("id") if data and isinstance(data[-1], Mapping) else None
-            )
+            after = page.get("last_id") or (data[-1].get("id") if data and isinstance(data[-1], Mapping) else None)
             if not page.get("has_more") or not data or not after:
                 return
 
@@ -265,9 +261,7 @@ class OpenAIVideosProvider(VideoProvider):
                 self._retrying.pause(attempt - 1)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _download_once(
-        self, remote_id: str, dest: BinaryIO, variant: str, max_bytes: int | None
-    ) -> DownloadResult:
+    def _download_once(self, remote_id: str, dest: BinaryIO, variant: str, max_bytes: int | None) -> DownloadResult:
         """One streamed transfer; memory stays at about one chunk whatever the file size."""
         headers = {**self._base_headers, "accept": "application/binary", "accept-encoding": "identity"}
         request = self._client.build_request(
@@ -307,9 +301,7 @@ class OpenAIVideosProvider(VideoProvider):
         def send() -> httpx.Response:
             if before_send is not None:
                 before_send()
-            return self._client.request(
-                method, url, params=params, headers=self._base_headers, timeout=timeout
-            )
+            return self._client.request(method, url, params=params, headers=self._base_headers, timeout=timeout)
 
         return self._retrying.call(send, self._error)
 
@@ -384,9 +376,7 @@ def _expected_length(response: httpx.Response) -> int | None:
     return as_int(response.headers.get("content-length"))
 
 
-def _copy_body(
-    response: httpx.Response, dest: BinaryIO, max_bytes: int | None, request_id: str | None
-) -> int:
+def _copy_body(response: httpx.Response, dest: BinaryIO, max_bytes: int | None, request_id: str | None) -> int:
     """Copy the body chunk by chunk, stopping before the cap is passed; returns bytes written."""
     written = 0
     try:

@@ -61,18 +61,12 @@ def merge_models(
             models.pop(name, None)
             continue
         if not isinstance(spec, Mapping):
-            raise ValueError(
-                f"MODELS[{name!r}] must be a dict with sizes and seconds, not {type(spec).__name__}."
-            )
-        models[name] = model_capabilities(
-            name, {str(k).lower(): v for k, v in spec.items()}, models.get(name)
-        )
+            raise ValueError(f"MODELS[{name!r}] must be a dict with sizes and seconds, not {type(spec).__name__}.")
+        models[name] = model_capabilities(name, {str(k).lower(): v for k, v in spec.items()}, models.get(name))
     return models
 
 
-def model_capabilities(
-    name: str, spec: Mapping[str, Any], current: ModelCapabilities | None
-) -> ModelCapabilities:
+def model_capabilities(name: str, spec: Mapping[str, Any], current: ModelCapabilities | None) -> ModelCapabilities:
     """One model's capabilities from an override, inheriting what it does not say from ``current``."""
     if current is None and ("sizes" not in spec or "seconds" not in spec):
         raise ValueError(f"MODELS[{name!r}] is a new model, so it needs both 'sizes' and 'seconds'.")

@@ -131,9 +131,7 @@ def test_errors_are_sentences_with_ids_and_keep_the_provider_message():
 
 
 def test_errors_survive_pickling_with_their_fields():
-    error = RateLimited(
-        "slow down", quota=False, code="rate_limit_exceeded", status_code=429, retry_after=1.5
-    )
+    error = RateLimited("slow down", quota=False, code="rate_limit_exceeded", status_code=429, retry_after=1.5)
     copy = pickle.loads(pickle.dumps(error))
     assert type(copy) is RateLimited
     assert (copy.message, copy.code, copy.status_code, copy.retry_after, copy.quota) == (

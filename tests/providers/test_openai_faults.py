@@ -133,15 +133,11 @@ def test_create_sends_headers_and_a_multipart_reference():
 
 
 def test_retrieve_retries_timeouts_and_connection_errors_then_succeeds():
-    recorder = Recorder(
-        httpx.ReadTimeout("slow"), httpx.ConnectError("refused"), httpx.Response(200, json=video())
-    )
+    recorder = Recorder(httpx.ReadTimeout("slow"), httpx.ConnectError("refused"), httpx.Response(200, json=video()))
     provider = mock_provider(recorder)
     assert provider.retrieve("video_x").status.value == "queued"
     assert len(recorder.requests) == 3
-    assert (
-        len(provider.sleeps) == 2 and 0.375 <= provider.sleeps[0] <= 0.5 and 0.75 <= provider.sleeps[1] <= 1.0
-    )
+    assert len(provider.sleeps) == 2 and 0.375 <= provider.sleeps[0] <= 0.5 and 0.75 <= provider.sleeps[1] <= 1.0
 
 
 def test_retrieve_gives_up_with_a_transient_error_after_the_configured_attempts():
@@ -161,9 +157,7 @@ def test_retryable_statuses_are_retried(status):
 
 
 def test_retry_honours_retry_after_ms():
-    recorder = Recorder(
-        error_response(429, "Rate limit reached", "rate_limit_exceeded", {"retry-after-ms": "50"})
-    )
+    recorder = Recorder(error_response(429, "Rate limit reached", "rate_limit_exceeded", {"retry-after-ms": "50"}))
     provider = mock_provider(recorder)
     with pytest.raises(RateLimited) as caught:
         provider.retrieve("video_x")
@@ -204,9 +198,7 @@ def test_delete_of_an_unknown_id_is_not_found():
 
 def test_key_echoed_by_a_gateway_is_redacted_everywhere():
     echo = Recorder(
-        lambda request: error_response(
-            401, f"Incorrect API key provided: {request.headers['authorization'][7:]}."
-        )
+        lambda request: error_response(401, f"Incorrect API key provided: {request.headers['authorization'][7:]}.")
     )
     provider = mock_provider(echo)
     for call in (lambda: provider.create(REQUEST), lambda: provider.retrieve("video_x")):
@@ -249,9 +241,7 @@ def test_download_refuses_early_when_content_length_is_over_the_cap():
             pulled.append(len(chunk))
             yield chunk
 
-    recorder = Recorder(
-        lambda request: httpx.Response(200, headers={"content-length": str(10 * MB)}, content=body())
-    )
+    recorder = Recorder(lambda request: httpx.Response(200, headers={"content-length": str(10 * MB)}, content=body()))
     sink = CountingSink()
     with pytest.raises(DownloadTooLarge, match="10485760 bytes"):
         mock_provider(recorder).download("video_x", sink, max_bytes=MB)

@@ -49,15 +49,11 @@ def test_a_body_without_an_id_is_refused(data):
     "response, expected",
     [
         (
-            httpx.Response(
-                400, json={"error": {"message": "Bad size.", "type": "x", "param": "size", "code": "c"}}
-            ),
+            httpx.Response(400, json={"error": {"message": "Bad size.", "type": "x", "param": "size", "code": "c"}}),
             ("Bad size.", "c"),
         ),
         (
-            httpx.Response(
-                429, json={"error": {"message": "Quota.", "type": "insufficient_quota", "code": None}}
-            ),
+            httpx.Response(429, json={"error": {"message": "Quota.", "type": "insufficient_quota", "code": None}}),
             ("Quota.", "insufficient_quota"),
         ),
         (httpx.Response(422, json={"detail": "prompt too long"}), ("prompt too long", None)),
