@@ -123,7 +123,12 @@ class OpenAIVideosProvider(VideoProvider):
 
     @classmethod
     def from_options(cls, options: Mapping[str, Any]) -> OpenAIVideosProvider:
-        """Build from a SORA_PRODUCTS provider dict; keys other backends or the app use are ignored."""
+        """Build from a SORA_PRODUCTS provider dict; keys other backends or the app use are ignored.
+
+        Keys: BASE_URL, API_KEY, MODEL, MODELS, TIMEOUTS, READ_RETRIES (attempts in all), BACKOFF,
+        BACKOFF_CAP, MAX_RETRY_WAIT (longest server-requested wait honoured, seconds), WEBHOOKS,
+        ORGANIZATION, PROJECT, HEADERS, and CLIENT (an httpx.Client to use instead of our own).
+        """
         opts = {str(k).upper(): v for k, v in options.items()}
         kwargs: dict[str, Any] = {
             "base_url": opts.get("BASE_URL") or "",
@@ -137,11 +142,11 @@ class OpenAIVideosProvider(VideoProvider):
             "headers": opts.get("HEADERS"),
             "client": opts.get("CLIENT"),
         }
-        numeric = {"READ_RETRIES": "read_retries", "BACKOFF": "backoff", "BACKOFF_CAP": "backoff_cap"}
-        numeric["MAX_RETRY_WAIT"] = "max_retry_wait"
-        for key, arg in numeric.items():
+        if opts.get("READ_RETRIES") is not None:
+            kwargs["read_retries"] = int(opts["READ_RETRIES"])
+        for key in ("BACKOFF", "BACKOFF_CAP", "MAX_RETRY_WAIT"):
             if opts.get(key) is not None:
-                kwargs[arg] = int(opts[key]) if key == "READ_RETRIES" else float(opts[key])
+                kwargs[key.lower()] = float(opts[key])
         return cls(**kwargs)
 
     def __repr__(self) -> str:
@@ -244,9 +249,10 @@ class OpenAIVideosProvider(VideoProvider):
     ) -> DownloadResult:
         """Stream GET /videos/{id}/content into ``dest``, counting bytes against ``max_bytes``.
 
-        A body cut short is restarted only when ``dest`` is seekable (it is rewound and truncated);
-        otherwise DownloadIncomplete is raised and the caller discards ``dest``. On any error
-        ``dest`` may hold a partial body.
+        Failures before the body starts are retried like any read. A body cut short is restarted
+        (up to READ_RETRIES times) only when ``dest`` is seekable: it is rewound and truncated first.
+        Otherwise DownloadIncomplete is raised and the caller discards ``dest``; on any error ``dest``
+        may hold a partial body.
         """
         start = dest.tell() if _seekable(dest) else None
         attempts = self.retry_policy.attempts
