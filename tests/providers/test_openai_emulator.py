@@ -98,7 +98,7 @@ def test_create_retrieve_download_list_remix_delete(provider, video_emulator, re
     done = wait_until_done(provider, job)
     assert done.status is JobStatus.COMPLETED and done.progress == 100
     assert done.completed_at and done.expires_at and done.expires_at > done.completed_at
-    assert done.poll_after_ms is None or done.poll_after_ms == 50
+    assert done.poll_after_ms == 50  # the emulator's test setting, from openai-poll-after-ms
 
     target = tmp_path / "video.mp4"
     with target.open("wb") as dest:
