@@ -33,6 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     timing.add_argument("--fast", action="store_true", default=None,
                         help="fast renders for tests: 6 fps and ultrafast x264 (same size and duration)")
     timing.add_argument("--fps", type=int, help="frame rate (default 24, or 6 with --fast)")
+    timing.add_argument("--render-threads", type=int, help="x264 threads per render (default 1; 0 = auto)")
     timing.add_argument("--only-2025", dest="allow_2026", action="store_false", default=None,
                         help="refuse the 2026 additions (16/20 s, sora-2-pro 1920x1080 and 1080x1920)")
     timing.add_argument("--expires-after", type=int, metavar="SECONDS",
@@ -65,6 +66,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     hooks.add_argument("--webhook-attempts", type=int, help="delivery attempts per event (default 5)")
     hooks.add_argument("--webhook-backoff", type=float, metavar="SECONDS",
                        help="first retry delay, doubled each attempt (default 1)")
+    hooks.add_argument("--webhook-timeout", type=float, metavar="SECONDS",
+                       help="how long to wait for the receiver to answer (default 5)")
 
 
 def config_from_options(options: Mapping[str, Any]) -> EmulatorConfig:
