@@ -245,6 +245,24 @@ def test_cmyk_jpegs_keep_their_colours_with_or_without_the_adobe_marker():
             assert close(image.getpixel(point), expected.getpixel(point), 12), (name, point)
 
 
+def test_embedded_colour_profiles_are_applied(monkeypatch):
+    from PIL import ImageCms
+
+    calls = []
+    original = ImageCms.profileToProfile
+
+    def spy(image, *args, **kwargs):
+        calls.append(image.mode)
+        return original(image, *args, **kwargs)
+
+    monkeypatch.setattr(ImageCms, "profileToProfile", spy)
+    for name in ("metadata.jpg", "icc-rgba.png"):
+        item = next(i for i in CORPUS if i.name == name)
+        image = decode_reference(build_reference(item.data, (720, 1280)))
+        assert close(image.getpixel((5, 5)), item.border, 6)
+    assert calls == ["RGB", "RGB"]
+
+
 def test_metadata_never_reaches_the_output(corpus_outcomes):
     for name in ("metadata.jpg", "metadata.png"):
         item = next(i for i in CORPUS if i.name == name)
