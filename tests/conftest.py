@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["sora_products.emulator.testing", "tests.stack"]
+
 CHROMIUM = os.environ.get("SORA_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",

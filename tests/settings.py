@@ -27,16 +27,20 @@ else:
         }
     }
 
+# A worker subprocess started by a test uses the test process's database (see tests/stack.py).
+if os.environ.get("SORA_WORKER_DB_NAME"):
+    DATABASES["default"]["NAME"] = os.environ["SORA_WORKER_DB_NAME"]
+
 MEDIA_ROOT = os.environ.get("SORA_TEST_MEDIA", str(Path(BASE_DIR) / ".test-media"))
 
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]
 
 REDIS_URL = os.environ.get("SORA_REDIS_URL", "")
 Q_CLUSTER = {
-    "name": "tests",
-    "workers": 2,
-    "timeout": 60,
-    "retry": 90,
+    "name": os.environ.get("SORA_Q_NAME", "tests"),
+    "workers": int(os.environ.get("SORA_Q_WORKERS", "2")),
+    "timeout": int(os.environ.get("SORA_Q_TIMEOUT", "60")),
+    "retry": int(os.environ.get("SORA_Q_RETRY", "90")),
     "max_attempts": 1,
     "ack_failures": True,
     "poll": 0.1,
@@ -53,5 +57,10 @@ SORA_PRODUCTS = {
     "QUEUE": "sora_products.queue.CapturingQueue",
     "TRY_ON": {"ENABLED": True},
 }
+# A worker subprocess gets the live test's provider and timings through the environment.
+if os.environ.get("SORA_STACK_SETTINGS"):
+    import json
+
+    SORA_PRODUCTS = json.loads(os.environ["SORA_STACK_SETTINGS"])
 
 LANGUAGE_CODE = "en"
