@@ -350,6 +350,23 @@ def test_draft_respects_exif_rotation():
     assert photo.image.size[0] < 4000
 
 
+def test_huge_non_jpeg_photos_are_shrunk_before_conversion(monkeypatch):
+    seen = []
+    original = build_module.to_rgb
+
+    def spy(image):
+        seen.append((image.mode, image.size))
+        return original(image)
+
+    monkeypatch.setattr(build_module, "to_rgb", spy)
+    data = save(Image.new("I;16", (4400, 3300), 20000), "PNG", compress_level=1)
+    image = decode_reference(build_reference(data, (720, 1280)))
+    box = fit_box(4400, 3300, 720, 1280)
+    assert seen == [("I", (2200, 1650))]  # whole-factor reduce, still >= 3x the box
+    assert close(image.getpixel((360, 640)), (78, 78, 78), 1)
+    assert box[2] * 3 <= 2200
+
+
 # --- sources ---------------------------------------------------------------------------------------
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from .compose import compose, encode, fit, to_rgb
+from .compose import compose, encode, fit, shrink, to_rgb
 from .decode import decoding_errors, open_photo
 from .geometry import check_size
 from .sources import Source, open_source, peek
@@ -96,7 +96,7 @@ def build_reference(
     with open_source(source, max_bytes) as stream:
         head = peek(stream)
         with decoding_errors(head):
-            photo = open_photo(stream, size, max_pixels)
-            product = fit(to_rgb(photo.image), photo.box)
-            content = encode(compose(product, size, photo.box), image_format)
-    return ReferenceImage.from_content(content, image_format, size, photo.source_size)
+            image, source_size, box = open_photo(stream, size, max_pixels)
+            image = to_rgb(shrink(image, box))  # rebinding lets the full-size decode be freed early
+            content = encode(compose(fit(image, box), size, box), image_format)
+    return ReferenceImage.from_content(content, image_format, size, source_size)

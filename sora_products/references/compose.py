@@ -92,6 +92,28 @@ def to_rgb(image: Image.Image) -> Image.Image:
         raise ReferenceImageError(errors.UNSUPPORTED_MODE, params={"mode": mode}) from exc
 
 
+REDUCIBLE_MODES = frozenset({"L", "LA", "RGB", "RGBA", "RGBX", "CMYK", "YCbCr", "LAB", "I", "F"})
+"""Modes where averaging pixel values is meaningful (not palette indices, not hue)."""
+
+REDUCING_GAP = 3.0
+"""Shrink by whole factors only while at least this much larger than the box, as resize(reducing_gap=)."""
+
+
+def shrink(image: Image.Image, box: Box) -> Image.Image:
+    """Cheaply drop whole pixels from a huge decoded photo before the mode conversions copy it.
+
+    A 40 MP 16-bit or transparent PNG would otherwise be converted at full size (several 100 MB).
+    """
+    factor = int(min(image.width / (box[2] * REDUCING_GAP), image.height / (box[3] * REDUCING_GAP)))
+    if factor < 2:
+        return image
+    if image.mode in SIXTEEN_BIT_MODES:
+        image = image.convert("I")
+    if image.mode not in REDUCIBLE_MODES:
+        return image
+    return image.reduce(factor)
+
+
 def fit(image: Image.Image, box: Box) -> Image.Image:
     """Resize the whole photo to the box: Lanczos to shrink (reducing_gap lets Pillow drop whole
     pixels cheaply first), bicubic to enlarge (as sharp, half the cost, less ringing on cut-outs)."""
@@ -100,7 +122,7 @@ def fit(image: Image.Image, box: Box) -> Image.Image:
         return image
     if width * height > image.width * image.height:
         return image.resize((width, height), Image.Resampling.BICUBIC)
-    return image.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    return image.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=REDUCING_GAP)
 
 
 def _median(histogram: list[int], offset: int) -> int:

@@ -7,8 +7,7 @@ import re
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import IO
+from typing import IO, NamedTuple
 
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 from PIL.Image import Transpose
@@ -41,9 +40,8 @@ logger = logging.getLogger("sora_products.references")
 _BOMB_PIXELS = re.compile(r"\((\d+) pixels\)")
 
 
-@dataclass
-class DecodedPhoto:
-    """The opened photo, upright, plus where it goes in the frame."""
+class DecodedPhoto(NamedTuple):
+    """The opened photo, upright, plus where it goes in the frame (unpack it, so the big image can go)."""
 
     image: Image.Image
     source_size: tuple[int, int]
