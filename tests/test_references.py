@@ -399,8 +399,32 @@ def test_every_kind_of_source(tmp_path):
         assert handle.tell() == 0  # rewound for the next reader
     django_file = File(path.open("rb"), name=str(path))
     django_file.close()
-    assert build_reference(django_file, (720, 1280)).sha256 == expected  # a closed Django file reopens
-    django_file.close()
+    assert build_reference(django_file, (720, 1280)).sha256 == expected  # a closed Django file reopens...
+    assert django_file.closed  # ...and is closed again, so no file handle leaks
+    assert hash_source(django_file) == hashlib.sha256(data).hexdigest()
+    assert django_file.closed
+
+
+def test_django_fieldfile_from_storage(tmp_path):
+    from django.core.files.storage import FileSystemStorage
+    from django.db.models import FileField
+    from django.db.models.fields.files import FieldFile
+
+    data = save(product_photo((300, 200)), "WEBP")
+    storage = FileSystemStorage(location=tmp_path)
+    name = storage.save("products/photo.jpg", io.BytesIO(data))
+    field_file = FieldFile(None, FileField(storage=storage), name)
+    reference = build_reference(field_file, (1280, 720), image_format="JPEG")
+    assert reference.source_size == (300, 200)
+    assert field_file.closed
+    assert hash_source(field_file) == hashlib.sha256(data).hexdigest()
+    with field_file.open("rb"):
+        assert build_reference(field_file, (1280, 720), image_format="JPEG").sha256 == reference.sha256
+        assert not field_file.closed and field_file.tell() == 0
+    missing = FieldFile(None, FileField(storage=storage), "products/gone.jpg")
+    with pytest.raises(ReferenceImageError) as caught:
+        build_reference(missing, (1280, 720))
+    assert caught.value.code == "unreadable"
 
 
 @pytest.mark.parametrize("kind", ["bytes", "path", "stream", "read-only"])
@@ -412,7 +436,7 @@ def test_byte_cap_is_checked_before_decoding(kind, tmp_path):
     with pytest.raises(ReferenceImageError) as caught:
         build_reference(source, (720, 1280), max_bytes=1000)
     assert caught.value.code == "too_large_bytes"
-    assert "MB, above the 0.000953674 MB limit" in str(caught.value) or "above the" in str(caught.value)
+    assert "MB, above the 0.000954 MB limit; upload a smaller file." in str(caught.value)
 
 
 def test_empty_sources(tmp_path):
@@ -504,7 +528,10 @@ def test_bomb_message_names_the_declared_size_and_warnings_stay_local():
 def test_byte_cap_message():
     with pytest.raises(ReferenceImageError) as caught:
         build_reference(b"x" * (3 * 1024 * 1024), (720, 1280), max_bytes=2 * 1024 * 1024)
-    assert str(caught.value) == "The product image file is 3.0 MB, above the 2 MB limit; upload a smaller file."
+    assert str(caught.value) == "The product image file is 3 MB, above the 2 MB limit; upload a smaller file."
+    with pytest.raises(ReferenceImageError) as caught:
+        build_reference(b"x" * 65_432_100, (720, 1280))
+    assert str(caught.value) == "The product image file is 62.4 MB, above the 50 MB limit; upload a smaller file."
 
 
 @pytest.mark.parametrize("code", sorted(ERROR_CODES))

@@ -109,7 +109,7 @@ def too_large_pixels(width: int, height: int, max_pixels: int) -> ReferenceImage
 def too_large_bytes(size: int, max_bytes: int) -> ReferenceImageError:
     """The error for a file bigger than the byte cap, sizes in MiB as people read them."""
     mib = 1024 * 1024
-    params = {"size": f"{size / mib:.1f}", "limit": f"{max_bytes / mib:g}"}
+    params = {"size": f"{size / mib:.3g}", "limit": f"{max_bytes / mib:.3g}"}
     return ReferenceImageError(TOO_LARGE_BYTES, params=params)
 
 

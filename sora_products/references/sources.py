@@ -27,10 +27,26 @@ def is_path(source: Source) -> bool:
     return isinstance(source, str | os.PathLike)
 
 
-def _reopen_if_closed(source: Source) -> None:
-    """A Django FieldFile may have been closed after upload; it knows how to reopen itself."""
-    if getattr(source, "closed", False) and callable(getattr(source, "open", None)):
+@contextmanager
+def _binary_stream(source: Source) -> Iterator[Any]:
+    """Open a path, or borrow a file-like object: reopened if closed (then closed again), left at 0.
+
+    A Django FieldFile that was never opened or was closed after upload knows how to reopen itself.
+    """
+    if is_path(source):
+        with open(source, "rb") as stream:
+            yield stream
+        return
+    reopened = bool(getattr(source, "closed", False)) and callable(getattr(source, "open", None))
+    if reopened:
         source.open("rb")
+    try:
+        yield source
+    finally:
+        if reopened:
+            source.close()
+        else:
+            _rewind(source)
 
 
 def _seekable_size(stream: Any) -> int | None:
@@ -86,32 +102,21 @@ def _check_byte_size(size: int, max_bytes: int) -> None:
 @contextmanager
 def open_source(source: Source, max_bytes: int) -> Iterator[IO[bytes]]:
     """Yield a seekable binary stream positioned at 0, after the empty and byte-size checks."""
+    if is_bytes(source):
+        _check_byte_size(memoryview(source).nbytes, max_bytes)  # before any copy
+        yield io.BytesIO(source)
+        return
     with ExitStack() as stack:
-        if is_bytes(source):
-            data = bytes(source)
-            _check_byte_size(len(data), max_bytes)
-            yield io.BytesIO(data)
-            return
-        if is_path(source):
-            with _reading_errors():
-                stream: Any = stack.enter_context(open(source, "rb"))
-                size: int | None = os.fstat(stream.fileno()).st_size
-        else:
-            with _reading_errors():
-                _reopen_if_closed(source)
-            stream = source
-            size = _seekable_size(stream)
+        with _reading_errors():
+            stream = stack.enter_context(_binary_stream(source))
+            size = os.fstat(stream.fileno()).st_size if is_path(source) else _seekable_size(stream)
         if size is None:
             data = _read_capped(stream, max_bytes)
             _check_byte_size(len(data), max_bytes)
             yield io.BytesIO(data)
             return
         _check_byte_size(size, max_bytes)
-        try:
-            yield stream
-        finally:
-            if not is_path(source):
-                _rewind(stream)
+        yield stream
 
 
 def _rewind(stream: Any) -> None:
@@ -135,18 +140,11 @@ def _iter_chunks(source: Source) -> Iterator[bytes]:
     if is_bytes(source):
         yield bytes(source)
         return
-    with ExitStack() as stack:
-        if is_path(source):
-            stream: Any = stack.enter_context(open(source, "rb"))
-        else:
-            _reopen_if_closed(source)
-            stream = source
-            if callable(getattr(stream, "seek", None)):
-                stream.seek(0)
+    with _binary_stream(source) as stream:
+        if callable(getattr(stream, "seek", None)):
+            stream.seek(0)
         while chunk := stream.read(CHUNK_SIZE):
             yield bytes(chunk)
-        if not is_path(source):
-            _rewind(stream)
 
 
 def hash_source(source: Source) -> str:
