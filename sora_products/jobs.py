@@ -25,33 +25,27 @@ from sora_products import budget
 from sora_products.catalog import ProductAdapter, get_adapter
 from sora_products.conf import app_settings
 from sora_products.models import ACTIVE_STATUSES, Origin, ProductVideo, ReviewState, VideoStatus
-from sora_products.providers import (
-    AuthError,
-    CreateRequest,
-    InvalidRequest,
-    JobStatus,
-    ModerationRefused,
-    NotFound,
-    OutcomeUnknown,
-    ProviderError,
-    RateLimited,
-    ReferenceUpload,
-    RemoteJob,
-    TransientError,
-)
 from sora_products.queue import enqueue_video
+from sora_products.refreshing import refresh
+from sora_products.rows import Step, fail, later, poll_interval, try_delete_remote
 from sora_products.specs import TryOnProfile, VideoSpec, auto_presets, build_spec
-from sora_products.video_providers import get_provider
+from sora_products.submitting import submit
+
+__all__ = [
+    "Step",
+    "approve",
+    "cancel",
+    "fail",
+    "inputs_key",
+    "process",
+    "product_changed",
+    "remix",
+    "request_video",
+    "retry",
+    "sync",
+]
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Step:
-    """What a step left behind: the row's status and, while it runs, when to look again."""
-
-    status: str
-    check_in: float | None = None
 
 
 def inputs_key(adapter: ProductAdapter, product: models.Model) -> str:
@@ -186,7 +180,7 @@ def cancel(video: ProductVideo) -> bool:
         if changed and not video.remote_id:
             budget.release(video)
     if changed and video.remote_id:
-        _try_delete_remote(video)
+        try_delete_remote(video)
     return bool(changed)
 
 
@@ -217,14 +211,7 @@ def approve(video: ProductVideo, *, approved: bool = True) -> None:
     video.save(update_fields=["review_state", "reviewed_at", "updated_at"])
 
 
-def _try_delete_remote(video: ProductVideo) -> None:
-    try:
-        get_provider(video.provider).delete(video.remote_id)
-    except ProviderError:
-        logger.info("Provider kept job %s of canceled video %s", video.remote_id, video.pk)
-
-
-# --- the worker side -------------------------------------------------------------------------
+# --- the worker side: one entry point that drives a row from its state --------------------------
 
 
 def process(video_id: int) -> Step:
@@ -245,232 +232,6 @@ def process(video_id: int) -> Step:
     return Step(video.status)
 
 
-def poll_interval(video: ProductVideo, job: RemoteJob | None = None) -> float:
-    provider_options = app_settings.PROVIDERS.get(video.provider, {})
-    interval = float(
-        app_settings.WEBHOOK_POLL_INTERVAL if provider_options.get("WEBHOOKS") else app_settings.POLL_INTERVAL
-    )
-    if job is not None and job.poll_after_ms:
-        interval = max(interval, job.poll_after_ms / 1000)
-    return interval
-
-
-def _update(video: ProductVideo, *, expect: list[str] | None = None, **fields: object) -> bool:
-    """Conditional update: only from the expected statuses, so a late or duplicate step is a no-op."""
-    fields.setdefault("updated_at", timezone.now())
-    qs = ProductVideo.objects.filter(pk=video.pk)
-    if expect is not None:
-        qs = qs.filter(status__in=expect)
-    changed = qs.update(**fields)
-    if changed:
-        for name, value in fields.items():
-            setattr(video, name, value)
-    return bool(changed)
-
-
-def fail(video: ProductVideo, code: str, message: str, *, expect: list[str] | None = None) -> Step:
-    """End a video without a file, with a reason a person can act on."""
-    from sora_products.signals import video_failed
-
-    ended = _update(
-        video,
-        expect=expect if expect is not None else list(ACTIVE_STATUSES),
-        status=VideoStatus.FAILED,
-        error_code=code[:100],
-        error_message=message,
-        next_check_at=None,
-        completed_at=timezone.now(),
-    )
-    if ended:
-        transaction.on_commit(lambda: video_failed.send(sender=ProductVideo, video=video), robust=True)
-    return Step(VideoStatus.FAILED)
-
-
-def _later(seconds: float) -> datetime.datetime:
-    return timezone.now() + datetime.timedelta(seconds=seconds)
-
-
-def submit(video: ProductVideo) -> Step:
-    """Prepare the reference, reserve budget, claim an attempt, then call create exactly once."""
-    from sora_products.preparation import PreparationFailed, ensure_reference
-
-    if video.attempts >= int(app_settings.MAX_ATTEMPTS):
-        return fail(
-            video,
-            "too_many_attempts",
-            _("The video was tried %(count)d times without an answer from the provider; retry it by hand.")
-            % {"count": video.attempts},
-        )
-    try:
-        reference = ensure_reference(video) if not video.remixed_from_id else None
-    except PreparationFailed as exc:
-        return fail(video, exc.code, str(exc))
-    try:
-        with transaction.atomic():
-            # Re-read under the ledger lock, so two workers cannot both claim this row.
-            budget.reserve(video, video.estimated_cost)
-            claimed = _update(
-                video,
-                expect=[VideoStatus.REQUESTED, VideoStatus.BLOCKED],
-                status=VideoStatus.SUBMITTING,
-                attempts=models.F("attempts") + 1,
-                submit_started_at=timezone.now(),
-                error_code="",
-                error_message="",
-            )
-            if not claimed:
-                transaction.set_rollback(True)
-                return Step("not_claimed")
-    except budget.BudgetExceeded as exc:
-        _update(
-            video,
-            expect=[VideoStatus.REQUESTED, VideoStatus.BLOCKED],
-            status=VideoStatus.BLOCKED,
-            error_code=f"budget_{exc.cap}",
-            error_message=str(exc),
-            next_check_at=_later(60),
-        )
-        return Step(VideoStatus.BLOCKED, check_in=None)
-    video.refresh_from_db()
-    return _send_create(video, reference)
-
-
-def _create_request(video: ProductVideo, reference: ReferenceUpload | None) -> CreateRequest:
-    return CreateRequest(
-        prompt=video.prompt, model=video.model, size=video.size, seconds=video.seconds, reference=reference
-    )
-
-
-def _send_create(video: ProductVideo, reference: ReferenceUpload | None) -> Step:
-    provider = get_provider(video.provider)
-    try:
-        if video.remixed_from_id:
-            job = provider.remix(video.remixed_from.remote_id, video.remix_prompt)
-        else:
-            job = provider.create(_create_request(video, reference))
-    except OutcomeUnknown as exc:
-        logger.warning("Create for video %s may have reached the provider: %s", video.pk, exc)
-        _update(video, error_code="outcome_unknown", error_message=str(exc), next_check_at=_later(5))
-        return Step(VideoStatus.SUBMITTING, check_in=5)
-    except (TransientError, RateLimited) as exc:
-        return _not_accepted(video, exc)
-    except ModerationRefused as exc:
-        _release_and(video)
-        return fail(video, exc.code or "moderation_blocked", _refused_message(exc))
-    except (InvalidRequest, AuthError, NotFound, ProviderError) as exc:
-        _release_and(video)
-        return fail(video, exc.code or type(exc).__name__.lower(), str(exc))
-    return adopt(video, job)
-
-
-def _release_and(video: ProductVideo) -> None:
-    with transaction.atomic():
-        budget.release(video)
-
-
-def _refused_message(exc: ProviderError) -> str:
-    return _(
-        "The provider refused this video (%(reason)s). Photos with faces, real people or brand logos are "
-        "often refused; try another photo or change the product text."
-    ) % {"reason": str(exc)}
-
-
-def _not_accepted(video: ProductVideo, exc: TransientError | RateLimited) -> Step:
-    """The provider did not take the job: give the attempt and the money back and wait."""
-    wait = getattr(exc, "retry_after", None) or 30.0
-    quota = isinstance(exc, RateLimited) and exc.quota
-    with transaction.atomic():
-        budget.release(video)
-        _update(
-            video,
-            expect=[VideoStatus.SUBMITTING],
-            status=VideoStatus.BLOCKED if quota else VideoStatus.REQUESTED,
-            attempts=models.F("attempts") - 1,
-            error_code=(exc.code or "provider_unavailable")[:100],
-            error_message=str(exc),
-            next_check_at=_later(600 if quota else wait),
-        )
-    return Step(VideoStatus.BLOCKED if quota else VideoStatus.REQUESTED, check_in=None if quota else wait)
-
-
-def adopt(video: ProductVideo, job: RemoteJob) -> Step:
-    """Record the provider's job id at once; the one thing that must never be lost."""
-    _update(
-        video,
-        expect=[VideoStatus.SUBMITTING],
-        remote_id=job.id,
-        status=VideoStatus.QUEUED,
-        error_code="",
-        error_message="",
-        next_check_at=_later(poll_interval(video, job)),
-    )
-    return apply_remote(video, job)
-
-
-def refresh(video: ProductVideo) -> Step:
-    """Ask the provider how the job is doing and apply it."""
-    if video.submit_started_at and timezone.now() - video.submit_started_at > datetime.timedelta(
-        seconds=int(app_settings.MAX_RUN_SECONDS)
-    ):
-        _try_delete_remote(video)
-        with transaction.atomic():
-            budget.release(video)
-            return fail(video, "stuck", _("The provider did not finish the video within an hour; retry it."))
-    try:
-        job = get_provider(video.provider).retrieve(video.remote_id)
-    except NotFound:
-        with transaction.atomic():
-            budget.release(video)
-            return fail(video, "not_found", _("The provider no longer knows this job; retry the video."))
-    except (TransientError, RateLimited) as exc:
-        wait = getattr(exc, "retry_after", None) or poll_interval(video)
-        _update(video, next_check_at=_later(wait))
-        return Step(video.status, check_in=wait)
-    except ProviderError as exc:
-        return fail(video, exc.code or "provider_error", str(exc))
-    return apply_remote(video, job)
-
-
-def apply_remote(video: ProductVideo, job: RemoteJob) -> Step:
-    """Apply a provider job state monotonically: progress only rises, finished stays finished."""
-    from sora_products import storing
-
-    running = [VideoStatus.QUEUED, VideoStatus.IN_PROGRESS]
-    if job.status == JobStatus.COMPLETED:
-        expires = _from_unix(job.expires_at)
-        if expires and expires < timezone.now():
-            with transaction.atomic():
-                budget.write_off(video)
-                return fail(video, "expired", _("The provider's copy of the video expired before it was saved."))
-        if _update(video, expect=running, status=VideoStatus.STORING, progress=100, expires_at=expires):
-            return storing.store(video)
-        return Step(video.status)
-    if job.status == JobStatus.FAILED:
-        with transaction.atomic():
-            budget.write_off(video)
-            refused = job.is_refused
-            message = (
-                _refused_message(ProviderError(job.error_message or ""))
-                if refused
-                else (job.error_message or _("The provider could not make this video."))
-            )
-            return fail(video, job.error_code or "generation_failed", message, expect=running)
-    status = VideoStatus.IN_PROGRESS if job.status == JobStatus.IN_PROGRESS else VideoStatus.QUEUED
-    wait = poll_interval(video, job)
-    _update(
-        video,
-        expect=running,
-        status=status,
-        progress=max(video.progress, min(int(job.progress or 0), 99)),
-        next_check_at=_later(wait),
-    )
-    return Step(status, check_in=wait)
-
-
-def _from_unix(value: int | None) -> datetime.datetime | None:
-    return datetime.datetime.fromtimestamp(value, tz=datetime.UTC) if value else None
-
-
 def due_videos(now: datetime.datetime | None = None) -> models.QuerySet:
     """Rows the sync pass should drive: active and due (or never scheduled)."""
     now = now or timezone.now()
@@ -484,7 +245,7 @@ def sync(*, enqueue: bool = True, limit: int = 500) -> int:
     count = 0
     for video_id in due_videos().values_list("pk", flat=True)[:limit]:
         # Push the next check out first, so overlapping sync passes don't pile up duplicates.
-        ProductVideo.objects.filter(pk=video_id).update(next_check_at=_later(poll_interval_for_id(video_id)))
+        ProductVideo.objects.filter(pk=video_id).update(next_check_at=later(poll_interval_for_id(video_id)))
         if enqueue:
             enqueue_video(video_id)
         else:

@@ -224,3 +224,19 @@ class WebhookEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_type} {self.webhook_id}"
+
+
+class ProviderPause(models.Model):
+    """A provider said our quota or spend limit is reached: no submission until a person acts or time passes."""
+
+    provider = models.CharField(_("provider"), max_length=50, unique=True)
+    paused_until = models.DateTimeField(_("paused until"))
+    reason = models.TextField(_("reason"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("provider pause")
+        verbose_name_plural = _("provider pauses")
+
+    def __str__(self) -> str:
+        return f"{self.provider} paused until {self.paused_until:%Y-%m-%d %H:%M}"

@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 
 from sora_products import budget
 from sora_products.conf import app_settings
-from sora_products.jobs import Step, _later, _update, adopt
 from sora_products.models import ProductVideo, VideoStatus
 from sora_products.providers import CreateRequest, ProviderError
+from sora_products.rows import Step, later, update_row
+from sora_products.submitting import adopt
 from sora_products.video_providers import get_provider
 
 
@@ -40,7 +41,7 @@ def reconcile(video: ProductVideo) -> Step:
     try:
         matches = provider.find_created(_request(video), since=int(started.timestamp()))
     except ProviderError as exc:
-        _update(video, next_check_at=_later(30), error_message=str(exc))
+        update_row(video, next_check_at=later(30), error_message=str(exc))
         return Step(VideoStatus.SUBMITTING, check_in=30)
     free = [job for job in matches if job.id not in _taken_ids([j.id for j in matches])]
     if free:
@@ -49,12 +50,12 @@ def reconcile(video: ProductVideo) -> Step:
     grace = float(app_settings.RECONCILE_GRACE_SECONDS)
     if age < grace:
         wait = min(max(grace - age, 1.0), 30.0)
-        _update(video, next_check_at=_later(wait))
+        update_row(video, next_check_at=later(wait))
         return Step(VideoStatus.SUBMITTING, check_in=wait)
     # Nothing arrived within the grace period: the create never happened, so try again.
     with transaction.atomic():
         budget.release(video)
-        _update(
+        update_row(
             video,
             expect=[VideoStatus.SUBMITTING],
             status=VideoStatus.REQUESTED,
@@ -67,7 +68,7 @@ def reconcile(video: ProductVideo) -> Step:
 
 def park(video: ProductVideo, reason: str) -> Step:
     """Leave the decision to a person rather than risk paying twice."""
-    _update(
+    update_row(
         video,
         expect=[VideoStatus.SUBMITTING],
         status=VideoStatus.NEEDS_REVIEW,

@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 
 from sora_products import budget
 from sora_products.conf import app_settings
-from sora_products.jobs import Step, _later, _update, fail
 from sora_products.models import ProductVideo, VideoStatus
 from sora_products.providers import DownloadTooLarge, NotFound, ProviderError, TransientError
+from sora_products.rows import Step, fail, later, update_row
 from sora_products.video_providers import get_provider
 
 logger = logging.getLogger(__name__)
@@ -53,7 +53,7 @@ def store(video: ProductVideo) -> Step:
                 budget.write_off(video)
                 return fail(video, "expired", _("The provider's copy of the video expired before it was saved."))
         except TransientError as exc:
-            _update(video, next_check_at=_later(15), error_message=str(exc))
+            update_row(video, next_check_at=later(15), error_message=str(exc))
             return Step(VideoStatus.STORING, check_in=15)
         except ProviderError as exc:
             return fail(video, exc.code or "download_failed", str(exc))
@@ -67,7 +67,7 @@ def store(video: ProductVideo) -> Step:
     poster_name = _store_poster(video, provider)
     actual = video.estimated_cost or Decimal("0")
     with transaction.atomic():
-        done = _update(
+        done = update_row(
             video,
             expect=[VideoStatus.STORING],
             status=VideoStatus.READY,
