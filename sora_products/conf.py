@@ -79,6 +79,8 @@ DEFAULTS: dict[str, Any] = {
     "WEBHOOK_POLL_INTERVAL": 120,
     # A worker task waits out polls shorter than this instead of giving the job back to the queue.
     "TASK_HOLD_SECONDS": 30,
+    # After the sync pass hands a row to the queue, it waits this long before handing it over again.
+    "SYNC_LEASE_SECONDS": 30,
     # A job still running after this many seconds is failed as stuck.
     "MAX_RUN_SECONDS": 3600,
     # A claimed create whose outcome is unknown is reconciled for this long, then parked.

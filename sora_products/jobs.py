@@ -27,7 +27,7 @@ from sora_products.conf import app_settings
 from sora_products.models import ACTIVE_STATUSES, Origin, ProductVideo, ReviewState, VideoStatus
 from sora_products.queue import enqueue_video
 from sora_products.refreshing import refresh
-from sora_products.rows import Step, fail, later, poll_interval, try_delete_remote
+from sora_products.rows import Step, fail, later, try_delete_remote
 from sora_products.specs import TryOnProfile, VideoSpec, auto_presets, build_spec
 from sora_products.submitting import submit
 
@@ -242,18 +242,15 @@ def due_videos(now: datetime.datetime | None = None) -> models.QuerySet:
 
 def sync(*, enqueue: bool = True, limit: int = 500) -> int:
     """The safety net: hand every due row to a worker (or run it here), so nothing is lost."""
+    lease = float(app_settings.SYNC_LEASE_SECONDS)
     count = 0
     for video_id in due_videos().values_list("pk", flat=True)[:limit]:
-        # Push the next check out first, so overlapping sync passes don't pile up duplicates.
-        ProductVideo.objects.filter(pk=video_id).update(next_check_at=later(poll_interval_for_id(video_id)))
+        # Lease the row first, so overlapping sync passes don't pile up duplicate tasks; a step that
+        # runs sets its own next check, and a lost task is handed over again when the lease ends.
+        ProductVideo.objects.filter(pk=video_id).update(next_check_at=later(lease))
         if enqueue:
             enqueue_video(video_id)
         else:
             process(video_id)
         count += 1
     return count
-
-
-def poll_interval_for_id(video_id: int) -> float:
-    video = ProductVideo.objects.only("provider").get(pk=video_id)
-    return poll_interval(video)

@@ -42,6 +42,7 @@ class Stack:
             "WEBHOOK_POLL_INTERVAL": 5,
             "TASK_HOLD_SECONDS": 20,
             "RECONCILE_GRACE_SECONDS": 3,
+            "SYNC_LEASE_SECONDS": 3,
             "BUDGET": {"DAILY": None, "MONTHLY": None, "SHOPPER_DAILY": None},
             "WEBHOOK_SECRETS": [WEBHOOK_SECRET],
         }
