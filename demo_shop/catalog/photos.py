@@ -8,12 +8,14 @@ The drawings are deterministic: the same kind, colour and size give the same pix
 from __future__ import annotations
 
 import io
+import math
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 
+import numpy as np
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
 RGB = tuple[int, int, int]
@@ -155,6 +157,12 @@ class Part:
             self._layers[name] = Image.new(mode, (self.painter.w, self.painter.h), 0)
         return ImageDraw.Draw(self._layers[name])
 
+    def release(self) -> None:
+        """Drop the full-canvas layers once composed: at 2x they are most of the memory used."""
+        self._layers.clear()
+        self.mask = Image.new("L", (1, 1), 0)
+        self.m = ImageDraw.Draw(self.mask)
+
     # Shapes go into the mask.
     def polygon(self, points: Sequence[Point]) -> None:
         self.m.polygon(self.painter.px(points), fill=255)
@@ -256,14 +264,14 @@ class Painter:
         pad = self.u(part.shading.edge) * 2 + 4
         box = (max(bbox[0] - pad, 0), max(bbox[1] - pad, 0), min(bbox[2] + pad, self.w), min(bbox[3] + pad, self.h))
         mask = _round_corners(part.mask.crop(box), self.u(part.shading.round_corners))
-        rgb = _shade(part, mask, box, self.u(part.shading.edge))
-        tile = rgb.convert("RGBA")
+        tile = _shade(part, mask, box, self.u(part.shading.edge))
         tile.putalpha(mask)
         if (ink_layer := part.layer("ink")) is not None:
             ink = ink_layer.crop(box)
             ink.putalpha(ImageChops.multiply(ink.getchannel("A"), mask))
             tile.alpha_composite(ink)
         self.layer.alpha_composite(tile, dest=box[:2])
+        part.release()
 
     def render(self, floor: float, shadow_strength: float = 1.0, lift: float = 0.0) -> Image.Image:
         """Downsample the product and put it on the backdrop with a floor shadow at height `floor`."""
@@ -337,27 +345,35 @@ def _shade(part: Part, mask: Image.Image, box: tuple[int, int, int, int], edge: 
             dark_map = ImageChops.add(dark_map, _blur(layer.crop(box), radius))
     if (layer := part.layer("light")) is not None:
         light_map = ImageChops.add(light_map, _blur(layer.crop(box), max(2, edge // 2)))
-    base = Image.new("RGB", mask.size, part.colour)
-    lit = Image.composite(Image.new("RGB", mask.size, _light_of(part.colour, 0.45)), base, light_map)
-    return Image.composite(Image.new("RGB", mask.size, _shadow_of(part.colour, 0.7)), lit, dark_map)
+    # Pasting solid colours through the maps needs one image, not three: memory matters at 2x.
+    image = Image.new("RGB", mask.size, part.colour)
+    image.paste(_light_of(part.colour, 0.45), (0, 0, *mask.size), light_map)
+    image.paste(_shadow_of(part.colour, 0.7), (0, 0, *mask.size), dark_map)
+    return image
+
+
+# A 4x4 Bayer matrix: ordered dithering hides 8-bit banding in the smooth backdrop, repeats
+# exactly from run to run, and (unlike random noise) still compresses well in PNG.
+_BAYER = np.array([[0, 8, 2, 10], [12, 4, 14, 6], [3, 11, 1, 9], [15, 7, 13, 5]], dtype=np.float32) / 16
 
 
 def _backdrop(size: tuple[int, int], colour: RGB) -> Image.Image:
     """A seamless studio sweep lightly tinted by the product, brighter behind the product."""
-    lum = luminance(colour)
     top = mix((247, 245, 241), colour, 0.05)
     bottom = mix((226, 222, 215), colour, 0.09)
-    if lum > 0.7:  # keep pale products from melting into the backdrop
+    if luminance(colour) > 0.7:  # keep pale products from melting into the backdrop
         top, bottom = mix(top, (200, 198, 194), 0.25), mix(bottom, (180, 176, 170), 0.3)
-    ramp = Image.linear_gradient("L").resize(size, Image.Resampling.BICUBIC)
-    image = Image.composite(Image.new("RGB", size, bottom), Image.new("RGB", size, top), ramp)
-    # radial_gradient is 128 at its box edge: map 0..128 to full..no glow so the edge is seamless.
-    glow = Image.radial_gradient("L").resize((int(size[0] * 1.4), int(size[1] * 1.1)), Image.Resampling.BICUBIC)
-    glow = glow.point(lambda v: round(max(0.0, 1 - v / 128) ** 1.5 * 255 * 0.45))
-    glow_mask = Image.new("L", size, 0)
-    glow_mask.paste(glow, (int(-size[0] * 0.2), int(-size[1] * 0.15)))
-    image = Image.composite(Image.new("RGB", size, _light_of(top, 0.6)), image, glow_mask)
-    return image
+    w, h = size
+    y = np.linspace(0, 1, h, dtype=np.float32)[:, None]
+    x = np.linspace(0, 1, w, dtype=np.float32)[None, :]
+    glow = np.clip(1 - np.hypot((x - 0.5) / 0.7, (y - 0.4) / 0.55), 0, 1) ** 1.5 * 0.45
+    dither = np.tile(_BAYER, (h // 4 + 1, w // 4 + 1))[:h, :w]
+    light = _light_of(top, 0.6)
+    channels = []
+    for c in range(3):  # one channel at a time keeps the float temporaries small
+        sweep = top[c] + (bottom[c] - top[c]) * y
+        channels.append(np.clip(np.floor(sweep + (light[c] - sweep) * glow + dither), 0, 255).astype(np.uint8))
+    return Image.fromarray(np.dstack(channels), "RGB")
 
 
 def _floor_shadow(image: Image.Image, product: Image.Image, floor: float, strength: float, lift: float) -> None:
@@ -401,6 +417,7 @@ def _garment_backshadow(p: Painter, outline: Sequence[Point]) -> None:
     tile = Image.new("RGBA", (box[2] - box[0], box[3] - box[1]), (*_shadow_of((190, 186, 180), 0.5), 0))
     tile.putalpha(_blur(shadow.mask.crop(box), p.u(0.02)).point(lambda v: round(v * 0.35)))
     p.layer.alpha_composite(tile, dest=box[:2])
+    shadow.release()
 
 
 def draw_tshirt(p: Painter) -> Image.Image:
@@ -462,10 +479,15 @@ def draw_dress(p: Painter) -> Image.Image:
         .curve((0.63, 0.15), (0.66, 0.22), (0.68, 0.26))
         .curve((0.675, 0.32), (0.655, 0.38), (0.645, 0.42))
         .curve((0.72, 0.55), (0.82, 0.72), (0.88, 0.85))
-        .curve((0.8, 0.87), (0.62, 0.875), (0.5, 0.875))
         .points
     )
-    outline = mirrored(right)
+    left = [(1 - x, y) for x, y in reversed(right)]
+    # The hem dips where a fold comes towards the camera, so it waves in step with the folds.
+    hem = [
+        (x, 0.875 - 0.025 * ((x - 0.5) / 0.38) ** 2 + 0.006 * math.cos(2 * math.pi * (x - 0.27) / 0.133))
+        for x in (0.88 - i * 0.76 / 120 for i in range(1, 120))
+    ]
+    outline = [*right, *hem, *left]
     _garment_backshadow(p, outline)
     dress = p.part(c, FABRIC)
     dress.polygon(outline)
