@@ -149,7 +149,8 @@ def reserve(video: models.Model, amount: Decimal) -> models.Model:
     """
     from sora_products.models import Origin
 
-    assert transaction.get_connection().in_atomic_block, "reserve() must run inside transaction.atomic()"
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("budget.reserve() must run inside transaction.atomic(), with the claim it pays for.")
     lock_ledger()
     today = timezone.localdate()
     shopper = video.origin == Origin.SHOPPER

@@ -1,6 +1,7 @@
 """Settings for the test suite: SQLite by default, PostgreSQL and Redis when the environment says so."""
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -23,7 +24,10 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(BASE_DIR / ".test-db.sqlite3"),
             "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
-            "TEST": {"NAME": os.environ.get("SORA_TEST_SQLITE", str(BASE_DIR / ".test-db-test.sqlite3"))},
+            # A file (not :memory:) so worker subprocesses share it; one per test run, so parallel runs don't collide.
+            "TEST": {
+                "NAME": os.environ.get("SORA_TEST_SQLITE", f"{tempfile.gettempdir()}/sora-tests-{os.getpid()}.sqlite3")
+            },
         }
     }
 
