@@ -35,7 +35,9 @@ def admin_client(superuser) -> Client:
 def staff_user(username: str, *codenames: str) -> User:
     """A staff member who may change products, plus the given sora_products permissions."""
     user = User.objects.create_user(username, f"{username}@example.com", "pw", is_staff=True)
-    perms = Permission.objects.filter(content_type__app_label="catalog", codename__in=["view_product", "change_product"])
+    perms = Permission.objects.filter(
+        content_type__app_label="catalog", codename__in=["view_product", "change_product"]
+    )
     user.user_permissions.add(*perms)
     user.user_permissions.add(
         *Permission.objects.filter(content_type__app_label="sora_products", codename__in=codenames)
@@ -76,7 +78,9 @@ def finish(video: ProductVideo, *, approved: bool = False) -> ProductVideo:
     return video
 
 
-def fail(video: ProductVideo, code: str = "moderation_blocked", message: str = "The provider refused it.") -> ProductVideo:
+def fail(
+    video: ProductVideo, code: str = "moderation_blocked", message: str = "The provider refused it."
+) -> ProductVideo:
     video.status, video.error_code, video.error_message = VideoStatus.FAILED, code, message
     video.save()
     return video

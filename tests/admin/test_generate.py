@@ -47,12 +47,16 @@ def test_the_confirmation_page_shows_the_count_the_estimate_and_the_budget_left(
     assert ProductVideo.objects.count() == 0, "nothing is asked for before the person confirms"
 
 
-def test_confirming_asks_for_the_videos_and_shows_their_progress(admin_client, no_auto, django_capture_on_commit_callbacks):
+def test_confirming_asks_for_the_videos_and_shows_their_progress(
+    admin_client, no_auto, django_capture_on_commit_callbacks
+):
     shirts = [make_product(name=f"Shirt {n}") for n in range(2)]
     with django_capture_on_commit_callbacks(execute=True):
         response = run_action(admin_client, shirts, preset="showcase_wide", sora_confirm="1")
     videos = list(ProductVideo.objects.order_by("pk"))
-    assert [(v.preset, v.origin, v.status) for v in videos] == [("showcase_wide", Origin.ADMIN, VideoStatus.REQUESTED)] * 2
+    assert [(v.preset, v.origin, v.status) for v in videos] == [
+        ("showcase_wide", Origin.ADMIN, VideoStatus.REQUESTED)
+    ] * 2
     assert sorted(CapturingQueue.captured) == [v.pk for v in videos]
     assert response.status_code == 302
     assert response["Location"].endswith(f"?id__in={videos[0].pk}%2C{videos[1].pk}")
@@ -132,9 +136,18 @@ def test_the_inline_lists_the_products_videos_with_status_progress_player_and_co
     shirt = make_product(name="Linen shirt")
     ready = finish(ProductVideo.objects.for_product(shirt).get())
     running = ProductVideo.objects.create(
-        content_type=ready.content_type, object_id=ready.object_id, spec_key="x", preset="showcase_wide",
-        provider="default", model="sora-2", size="1280x720", seconds=8, prompt="p", status=VideoStatus.IN_PROGRESS,
-        progress=40, estimated_cost="0.80",
+        content_type=ready.content_type,
+        object_id=ready.object_id,
+        spec_key="x",
+        preset="showcase_wide",
+        provider="default",
+        model="sora-2",
+        size="1280x720",
+        seconds=8,
+        prompt="p",
+        status=VideoStatus.IN_PROGRESS,
+        progress=40,
+        estimated_cost="0.80",
     )
     html = admin_client.get(product_url("change", shirt)).content.decode()
     assert 'class="js-inline-admin-formset inline-group sora-inline"' in html

@@ -6,7 +6,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
-from datetime import UTC
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -130,11 +130,6 @@ def test_unreachable_receiver_is_retried_then_given_up(client, video_emulator):
 def test_signature_matches_the_standard_webhooks_library():
     secret = new_secret()
     body = b'{"id":"evt_1","object":"event"}'
-    expected = standardwebhooks.Webhook(secret).sign("wh_1", _datetime(1_700_000_000), body.decode())
+    when = datetime.fromtimestamp(1_700_000_000, tz=UTC)
+    expected = standardwebhooks.Webhook(secret).sign("wh_1", when, body.decode())
     assert sign(secret, "wh_1", 1_700_000_000, body) == expected
-
-
-def _datetime(timestamp: int):
-    from datetime import datetime
-
-    return datetime.fromtimestamp(timestamp, tz=UTC)
