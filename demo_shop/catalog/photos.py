@@ -31,14 +31,12 @@ COLOURS: dict[str, RGB] = {
     "Heather grey": (150, 152, 156),
     "Navy": (38, 52, 86),
     "Ochre": (196, 146, 58),
-    "Dusty rose": (205, 150, 152),
     "Cobalt": (46, 84, 170),
     "Chestnut": (120, 70, 42),
     "Natural": (222, 208, 182),
     "Forest green": (47, 88, 66),
     "Sand": (214, 190, 156),
     "Moss": (104, 116, 70),
-    "Charcoal": (62, 64, 68),
 }
 
 WHITE: RGB = (244, 242, 238)
@@ -178,11 +176,11 @@ class Part:
     def rounded(self, box: tuple[float, float, float, float], radius: float) -> None:
         self.m.rounded_rectangle(self.painter.box(box), radius=self.painter.u(radius), fill=255)
 
+    def ring(self, box: tuple[float, float, float, float], width: float) -> None:
+        self.m.ellipse(self.painter.box(box), outline=255, width=self.painter.u(width))
+
     def stroke(self, points: Sequence[Point], width: float) -> None:
         self.m.line(self.painter.px(points), fill=255, width=self.painter.u(width), joint="curve")
-
-    def cut(self, points: Sequence[Point]) -> None:
-        self.m.polygon(self.painter.px(points), fill=0)
 
     # Details go into the shading layers (strength 0..255).
     def seam(self, points: Sequence[Point], width: float = 0.003, strength: int = 120) -> None:
@@ -199,9 +197,6 @@ class Part:
 
     def shade_ellipse(self, box: tuple[float, float, float, float], strength: int = 90) -> None:
         self._draw("seam").ellipse(self.painter.box(box), fill=strength)
-
-    def light_ellipse(self, box: tuple[float, float, float, float], strength: int = 90) -> None:
-        self._draw("light").ellipse(self.painter.box(box), fill=strength)
 
     def dots(self, centres: Sequence[Point], radius: float, colour: RGB) -> None:
         """Solid small details (buttons, eyelets, rivets) painted on top, unshaded."""
@@ -245,12 +240,14 @@ class Painter:
         self.layer = Image.new("RGBA", (self.w, self.h), (0, 0, 0, 0))
 
     def px(self, points: Sequence[Point]) -> list[tuple[float, float]]:
+        """Canvas fractions to 2x pixels, so drawings don't depend on the photo size."""
         return [(x * self.w, y * self.h) for x, y in points]
 
     def box(self, b: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
         return (b[0] * self.w, b[1] * self.h, b[2] * self.w, b[3] * self.h)
 
     def u(self, length: float) -> int:
+        """A length as a fraction of the short side, in 2x pixels (line widths, radii)."""
         return max(1, round(length * self.unit))
 
     def part(self, colour: RGB, shading: Shading = FABRIC) -> Part:
@@ -399,7 +396,7 @@ def _floor_shadow(image: Image.Image, product: Image.Image, floor: float, streng
         )
         mask = ImageChops.lighter(mask, contact.filter(ImageFilter.GaussianBlur(h * 0.006)))
     tone = _shadow_of(image.getpixel((int(cx), min(int(y), h - 1))), 0.45)
-    image.paste(Image.new("RGB", image.size, tone), (0, 0), mask)
+    image.paste(tone, (0, 0, w, h), mask)
 
 
 # --- apparel --------------------------------------------------------------------------------------
@@ -407,7 +404,7 @@ def _floor_shadow(image: Image.Image, product: Image.Image, floor: float, streng
 
 def _garment_backshadow(p: Painter, outline: Sequence[Point]) -> None:
     """A faint shadow behind a hanging garment so it sits a little off the backdrop."""
-    shadow = p.part(_shadow_of(mix(p.colour, (200, 196, 190), 0.8), 0.3), FLAT)
+    shadow = p.part(p.colour, FLAT)  # only its mask is used
     shadow.polygon([(x + 0.012, y + 0.012) for x, y in outline])
     bbox = shadow.mask.getbbox()
     if bbox is None:
@@ -974,7 +971,7 @@ def draw_mug(p: Painter) -> Image.Image:
     c = p.colour
     clay = (196, 176, 150)
     handle = p.part(c, GLOSSY)
-    handle.m.ellipse(p.box((0.58, 0.43, 0.8, 0.7)), outline=255, width=p.u(0.045))
+    handle.ring((0.58, 0.43, 0.8, 0.7), 0.045)
     p.add(handle)
     body = p.part(c, GLOSSY)
     body.polygon(
