@@ -229,9 +229,8 @@ class ProductVideoAdmin(ProductSearchMixin, admin.ModelAdmin):
         if request.method != "GET":
             return HttpResponseNotAllowed(["GET"])
         ids = parse_ids(request.GET.get("ids", ""))
-        response = JsonResponse(statuses(ids, show_costs=permissions.can_see_costs(request)))
-        response["Cache-Control"] = "no-store"
-        return response
+        # admin_view() already marks the response never_cache.
+        return JsonResponse(statuses(ids, show_costs=permissions.can_see_costs(request)))
 
     def act_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """The detail page's buttons: approve, reject, retry or cancel one video."""
