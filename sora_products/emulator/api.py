@@ -201,7 +201,7 @@ class VideoApi:
         if job.status != "completed":
             raise ApiError(400, "Video is not ready yet, use GET /v1/videos/{video_id} to check status.",
                            param="video_id", code="video_not_ready")
-        if job.expires_at is not None and time.time() > job.expires_at:
+        if job.expires_at is not None and time.time() >= job.expires_at:
             raise ApiError(404, f"The content of video '{video_id}' has expired.", param="video_id",
                            code="video_expired")
         name, content_type = VARIANTS[variant]

@@ -66,7 +66,13 @@ class Emulator:
             self._stats.status(answer.status)
             return answer
 
-        self._server = EmulatorHTTPServer((self.config.host, self.config.port), dispatch, self.config.log_requests)
+        try:
+            self._server = EmulatorHTTPServer((self.config.host, self.config.port), dispatch,
+                                              self.config.log_requests)
+        except OSError:
+            if self._own_data_dir:
+                shutil.rmtree(self.data_dir, ignore_errors=True)
+            raise
         self.lifecycle.start()
         self.webhooks.start()
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1},

@@ -76,7 +76,7 @@ def config_from_options(options: Mapping[str, Any]) -> EmulatorConfig:
     known = set(config.to_dict())
     config.update(**{name: value for name, value in options.items() if name in known and value is not None})
     if config.webhook_url and not config.webhook_secret:
-        raise SystemExit("--webhook-url needs --webhook-secret whsec_... (the events are signed).")
+        raise ValueError("--webhook-url needs --webhook-secret whsec_... (the events are signed).")
     return config
 
 
@@ -84,7 +84,13 @@ def serve(config: EmulatorConfig, out: TextIO = sys.stdout) -> None:
     """Run until SIGINT/SIGTERM, announcing the base URL on one line (process-based tests read it)."""
     logging.basicConfig(level=logging.INFO if config.log_requests else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    emulator = Emulator(config).start()
+    if config.host not in ("127.0.0.1", "localhost", "::1"):
+        sys.stderr.write(f"warning: listening on {config.host}: the /_emulator/* control endpoints need no key.\n")
+    try:
+        emulator = Emulator(config).start()
+    except OSError as error:
+        reason = error.strerror or error
+        raise SystemExit(f"The emulator cannot listen on {config.host}:{config.port}: {reason}.") from None
     stopped = threading.Event()
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, lambda *_: stopped.set())

@@ -1,4 +1,8 @@
-"""Emulator tests: the shipped fixtures, an official-SDK client pointed at the emulator, and image helpers."""
+"""Emulator tests: an official-SDK client pointed at the emulator, and image helpers.
+
+``video_emulator`` comes from the ``sora_products.emulator.testing`` plugin, which the root conftest loads
+(importing the fixtures here as well would start a second session emulator).
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,6 @@ import io
 import pytest
 from openai import OpenAI
 from PIL import Image
-
-from sora_products.emulator.testing import video_emulator, video_emulator_session  # noqa: F401
 
 
 def png_bytes(size: tuple[int, int] = (720, 1280), colour: tuple[int, int, int] = (40, 150, 90)) -> bytes:
@@ -22,7 +24,7 @@ def png_bytes(size: tuple[int, int] = (720, 1280), colour: tuple[int, int, int] 
 
 
 @pytest.fixture
-def client(video_emulator) -> OpenAI:  # noqa: F811 - the fixture imported above
+def client(video_emulator) -> OpenAI:
     """The official SDK, unchanged, with SDK retries off so every fault is visible."""
     return OpenAI(base_url=video_emulator.base_url, api_key=video_emulator.api_key, max_retries=0)
 
