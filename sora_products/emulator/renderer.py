@@ -60,7 +60,14 @@ def source_picture(spec: RenderSpec) -> Image.Image:
     """The first frame: the reference image (or a backdrop drawn from the prompt), tinted for remixes."""
     if spec.reference_path:
         with Image.open(spec.reference_path) as image:
-            picture = image.convert("RGB")
+            image.load()
+            if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
+                # a cut-out product photo stands on white, not on black
+                rgba = image.convert("RGBA")
+                picture = Image.new("RGB", rgba.size, (255, 255, 255))
+                picture.paste(rgba, mask=rgba.getchannel("A"))
+            else:
+                picture = image.convert("RGB")
         if picture.size != (spec.width, spec.height):
             picture = picture.resize((spec.width, spec.height), Image.Resampling.LANCZOS)
     else:

@@ -44,6 +44,7 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "sora-products-emulator"
     sys_version = ""
+    timeout = 300  # an idle keep-alive connection gives its thread back after this many seconds
     server: EmulatorHTTPServer
 
     def do_GET(self) -> None:  # noqa: N802 - http.server naming
@@ -72,7 +73,10 @@ class Handler(BaseHTTPRequestHandler):
     def _read_body(self) -> bytes:
         if "chunked" in self.headers.get("transfer-encoding", "").lower():
             return self._read_chunked()
-        length = int(self.headers.get("content-length") or 0)
+        try:
+            length = int(self.headers.get("content-length") or 0)
+        except ValueError:
+            raise ApiError(400, "Invalid Content-Length header.") from None
         if length > MAX_BODY:
             raise ApiError(413, f"Request body too large: {length} bytes (limit {MAX_BODY}).")
         return self.rfile.read(length) if length else b""
