@@ -37,7 +37,7 @@ def creates(emulator) -> int:
 def test_429_bursts_wait_for_retry_after_then_create_once(provider):
     provider.configure(rate_limit_creates=2, retry_after_ms=200)
     video = drive(new_video().pk)
-    assert video.status == VideoStatus.READY
+    assert video.status == VideoStatus.READY, video.error_message
     assert creates(provider) == 1
     assert provider.stats()["requests"]["POST /v1/videos"] == 3
     assert video.attempts == 1  # the refused tries were given back
@@ -47,7 +47,7 @@ def test_429_bursts_wait_for_retry_after_then_create_once(provider):
 def test_500_on_create_is_reconciled_not_resent_blindly(provider):
     provider.configure(server_error_creates=1)
     video = drive(new_video().pk, timeout=20)
-    assert video.status == VideoStatus.READY
+    assert video.status == VideoStatus.READY, video.error_message
     # The 500 created nothing, so after the grace period exactly one real create happened.
     assert creates(provider) == 1
     assert video.attempts == 2
@@ -59,7 +59,7 @@ def test_500_on_create_is_reconciled_not_resent_blindly(provider):
 def test_a_dropped_create_response_is_adopted_from_the_list(provider):
     provider.configure(drop_create_responses=1)
     video = drive(new_video().pk)
-    assert video.status == VideoStatus.READY
+    assert video.status == VideoStatus.READY, video.error_message
     assert creates(provider) == 1 and video.attempts == 1
     assert video.remote_id == provider.jobs()[0].id
     assert_ledger_identity()
@@ -68,7 +68,7 @@ def test_a_dropped_create_response_is_adopted_from_the_list(provider):
 def test_a_truncated_download_is_fetched_again_and_stored_whole(provider):
     provider.configure(truncate_downloads=1)
     video = drive(new_video().pk)
-    assert video.status == VideoStatus.READY
+    assert video.status == VideoStatus.READY, video.error_message
     stored = hashlib.sha256(video.video_file.read()).hexdigest()
     response = httpx.get(
         f"{provider.base_url}/videos/{video.remote_id}/content",
