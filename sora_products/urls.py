@@ -1,8 +1,10 @@
-from django.urls import path
+from django.urls import include, path
 
-from sora_products import views
+from sora_products import shopper_views, views
 
 app_name = "sora_products"
 urlpatterns = [
     path("webhooks/provider/", views.webhook, name="webhook"),
+    path("try-on/", shopper_views.try_on_form, name="try-on"),
+    path("api/", include("sora_products.api.urls")),
 ]

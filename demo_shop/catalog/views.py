@@ -1,6 +1,8 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from sora_products.storefront import attach_videos
+
 from .models import Category, Product
 
 
@@ -12,7 +14,8 @@ def product_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "catalog/product_list.html",
-        {"products": products, "categories": Category.choices, "current_category": category},
+        # One query for every card's video instead of one per card.
+        {"products": attach_videos(products), "categories": Category.choices, "current_category": category},
     )
 
 

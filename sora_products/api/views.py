@@ -1,0 +1,217 @@
+"""Storefront JSON endpoints: ask for a try-on, follow a video, list live videos, estimate costs.
+
+Shopper POSTs check CSRF for anonymous visitors too (DRF's SessionAuthentication only does it
+for logged-in users), are throttled per session and per network, and never answer with a
+provider's error text or anything from settings.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from rest_framework import status
+from rest_framework.authentication import CSRFCheck, SessionAuthentication
+from rest_framework.exceptions import APIException, NotFound, PermissionDenied
+from rest_framework.parsers import FormParser, JSONParser
+from rest_framework.permissions import AllowAny, IsAdminUser
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView, exception_handler
+
+from sora_products import tryon
+from sora_products.api.estimates import estimate_for
+from sora_products.api.serializers import (
+    EstimateSerializer,
+    LiveVideoSerializer,
+    ShopperStateSerializer,
+    TryOnAskSerializer,
+)
+from sora_products.api.throttles import (
+    StatusThrottle,
+    TryOnNetworkThrottle,
+    TryOnSessionThrottle,
+    client_ip,
+)
+from sora_products.catalog import is_registered
+from sora_products.conf import app_settings
+from sora_products.models import ProductVideo
+from sora_products.status import shopper_state
+
+
+class TryOnThrottled(APIException):
+    """429 with a sentence and Retry-After (DRF's exception handler adds the header from ``wait``)."""
+
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "throttled"
+
+    def __init__(self, wait: float | None) -> None:
+        self.wait = math.ceil(wait) if wait else None
+        minutes = max(1, math.ceil((self.wait or 60) / 60))
+        detail = ngettext(
+            "You have asked for a lot of videos in a short time. Please wait about %(minutes)d minute and try again.",
+            "You have asked for a lot of videos in a short time. Please wait about %(minutes)d minutes and try again.",
+            minutes,
+        ) % {"minutes": minutes}
+        super().__init__(detail)
+
+
+def shopper_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's handler, plus a machine-readable ``code`` next to every ``detail`` sentence."""
+    response = exception_handler(exc, context)
+    if response is not None and isinstance(response.data, dict) and "detail" in response.data:
+        codes = exc.get_codes() if isinstance(exc, APIException) else None
+        response.data["code"] = codes if isinstance(codes, str) else "error"
+    return response
+
+
+def csrf_failure_message() -> str:
+    return _("The page's security check failed. Reload the page and try again.")
+
+
+def enforce_csrf(request: Request) -> None:
+    """Django's CSRF check for every unsafe request, signed in or not."""
+    django_request = request._request
+    check = CSRFCheck(lambda _request: None)
+    check.process_request(django_request)
+    if check.process_view(django_request, None, (), {}) is not None:
+        raise PermissionDenied(csrf_failure_message(), code="csrf_failed")
+
+
+def ensure_session_key(request: Request) -> str:
+    session = request.session
+    if not session.session_key:
+        session.save()
+    return session.session_key
+
+
+class StorefrontAPIView(APIView):
+    """JSON only (no browsable API), session auth, our error shape."""
+
+    renderer_classes = [JSONRenderer]
+    parser_classes = [JSONParser, FormParser]
+    authentication_classes = [SessionAuthentication]
+    permission_classes = [AllowAny]
+
+    def get_exception_handler(self):
+        return shopper_exception_handler
+
+
+def refusal(exc: tryon.TryOnRefused) -> Response:
+    return Response({"detail": str(exc), "code": exc.code}, status=exc.status_code)
+
+
+def state_payload(video: ProductVideo, request: Request) -> dict[str, Any]:
+    data = ShopperStateSerializer(shopper_state(video).as_dict()).data
+    data["status_url"] = reverse("sora_products:api:video-status", kwargs={"pk": video.pk})
+    data["profile"] = video.profile
+    for key in ("video_url", "poster_url"):
+        if data[key]:
+            data[key] = request.build_absolute_uri(data[key])
+    return data
+
+
+class TryOnView(StorefrontAPIView):
+    """POST a product and choices: 200 with the video when its bucket is live, else 202 and a status URL."""
+
+    throttle_classes = [TryOnNetworkThrottle, TryOnSessionThrottle]
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        # CSRF and "is it on" come before throttling, so neither a forged nor a useless ask counts.
+        if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE"):
+            enforce_csrf(request)
+        if not tryon.is_enabled():
+            raise NotFound(tryon.disabled_message(), code="try_on_disabled")
+        super().initial(request, *args, **kwargs)
+
+    def check_throttles(self, request: Request) -> None:
+        """The network limit first; only then a session is started, so floods can't fill the session table."""
+        for throttle in self.get_throttles():
+            if isinstance(throttle, TryOnSessionThrottle):
+                ensure_session_key(request)
+            if not throttle.allow_request(request, self):
+                self.throttled(request, throttle.wait())
+
+    def throttled(self, request: Request, wait: float | None) -> None:
+        raise TryOnThrottled(wait)
+
+    def post(self, request: Request) -> Response:
+        serializer = TryOnAskSerializer(data=request.data)
+        if not serializer.is_valid():
+            return Response(
+                {
+                    "detail": _("Some choices are missing or not offered; check them and try again."),
+                    "code": "invalid",
+                    "fields": serializer.errors,
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        data = serializer.validated_data
+        try:
+            ask = tryon.request_try_on(
+                data["product"],
+                data["profile"],
+                session_key=ensure_session_key(request),
+                ip_hash=tryon.hash_ip(client_ip(request)),
+            )
+        except tryon.TryOnRefused as exc:
+            return refusal(exc)
+        payload = state_payload(ask.video, request)
+        payload["new_generation"] = ask.created
+        if payload["ready"]:
+            return Response(payload, status=status.HTTP_200_OK)
+        headers = {"Location": payload["status_url"]} if not payload["done"] else {}
+        return Response(payload, status=status.HTTP_202_ACCEPTED, headers=headers)
+
+
+class VideoStatusView(StorefrontAPIView):
+    """GET a try-on (or live) video's state; other videos are not the storefront's business."""
+
+    throttle_classes = [StatusThrottle]
+
+    def throttled(self, request: Request, wait: float | None) -> None:
+        raise TryOnThrottled(wait)
+
+    def get(self, request: Request, pk: int) -> Response:
+        video = ProductVideo.objects.filter(pk=pk).first()
+        if video is None or not (video.preset == tryon.preset_name() or video.is_live):
+            raise NotFound(_("There is no such video."), code="not_found")
+        return Response(state_payload(video, request))
+
+
+class ProductVideosView(StorefrontAPIView):
+    """GET the live videos of one product (content type "app_label.model" and product id)."""
+
+    def get(self, request: Request, content_type: str, object_id: str) -> Response:
+        app_label, _dot, model_name = content_type.partition(".")
+        try:
+            ct = ContentType.objects.get_by_natural_key(app_label, model_name)
+        except ContentType.DoesNotExist:
+            ct = None
+        model = ct.model_class() if ct else None
+        if model is None or not is_registered(model):
+            raise NotFound(_("There is no such product."), code="not_found")
+        videos = ProductVideo.objects.live().filter(content_type=ct, object_id=object_id).order_by("preset", "-pk")
+        serializer = LiveVideoSerializer(videos, many=True, context={"request": request})
+        return Response({"videos": serializer.data, "ai_label": bool(app_settings.AI_LABEL)})
+
+
+class EstimateView(StorefrontAPIView):
+    """POST products and presets (staff only): how many new videos that means and what they cost."""
+
+    permission_classes = [IsAdminUser]
+
+    def post(self, request: Request) -> Response:
+        serializer = EstimateSerializer(data=request.data)
+        if not serializer.is_valid():
+            return Response(
+                {"detail": _("The estimate request is not valid."), "code": "invalid", "fields": serializer.errors},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        data = serializer.validated_data
+        return Response(estimate_for(data["products"], data["presets"], try_on_common=data["try_on_common"]))

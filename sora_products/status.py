@@ -1,0 +1,118 @@
+"""What a shopper may know about a video: a state, a kind sentence and, once live, its URLs.
+
+Shoppers never see the provider's error text or anything from settings; every message here
+is one of a fixed set of sentences chosen by the row's status and error code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from sora_products.models import ProductVideo, VideoStatus
+
+# Seconds a client should wait before asking again, by status; the client backs off on top.
+POLL_AFTER = {
+    VideoStatus.REQUESTED: 2.0,
+    VideoStatus.SUBMITTING: 2.0,
+    VideoStatus.QUEUED: 2.0,
+    VideoStatus.IN_PROGRESS: 1.5,
+    VideoStatus.STORING: 1.0,
+}
+
+
+@dataclass(frozen=True)
+class ShopperState:
+    """One video as a shopper's page sees it."""
+
+    id: int
+    status: str
+    state: str
+    done: bool
+    ready: bool
+    progress: int
+    message: str
+    video_url: str = ""
+    poster_url: str = ""
+    poll_after: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def file_url(field: Any) -> str:
+    try:
+        return field.url if field else ""
+    except ValueError:
+        return ""
+
+
+def _failure_message(video: ProductVideo) -> str:
+    code = video.error_code or ""
+    if "moderation" in code or "refused" in code or "policy" in code:
+        return _(
+            "The video service could not make a video of this item. Please try another size or setting, "
+            "or watch the product video instead."
+        )
+    return _(
+        "Something went wrong while making this video. Please try another size or setting, "
+        "or come back later."
+    )
+
+
+def _blocked_message(video: ProductVideo) -> str:
+    if video.error_code.startswith("budget_"):
+        return _(
+            "Today's budget for try-on videos is used up, so this video can't be made now. Please try again tomorrow."
+        )
+    return _("The video service is busy right now. Your video will start as soon as it can; please come back later.")
+
+
+def shopper_state(video: ProductVideo, *, live: bool | None = None) -> ShopperState:
+    """The shopper's view of ``video``; ``live`` saves a query when the caller already knows it."""
+    status = video.status
+    base = {"id": video.pk, "status": status, "progress": int(video.progress or 0)}
+    if status == VideoStatus.READY:
+        if live if live is not None else video.is_live:
+            return ShopperState(
+                **base,
+                state="ready",
+                done=True,
+                ready=True,
+                message=_("Your video is ready."),
+                video_url=file_url(video.video_file),
+                poster_url=file_url(video.poster),
+            )
+        return ShopperState(
+            **base,
+            state="review",
+            done=True,
+            ready=False,
+            message=_(
+                "Your video is made and waits for the shop to check it. It appears here once approved; "
+                "please come back later."
+            ),
+        )
+    if status == VideoStatus.BLOCKED:
+        return ShopperState(**base, state="blocked", done=True, ready=False, message=_blocked_message(video))
+    if status == VideoStatus.FAILED:
+        return ShopperState(**base, state="failed", done=True, ready=False, message=_failure_message(video))
+    if status in (VideoStatus.CANCELED, VideoStatus.NEEDS_REVIEW):
+        return ShopperState(
+            **base,
+            state="failed",
+            done=True,
+            ready=False,
+            message=_("This video can't be made right now. Please try another size or setting, or come back later."),
+        )
+    if status == VideoStatus.IN_PROGRESS:
+        message = _("Your video is being made: %(progress)d%% done.") % {"progress": base["progress"]}
+    elif status == VideoStatus.STORING:
+        message = _("Almost there: saving your video.")
+    else:
+        message = _("Your video is in the queue and starts shortly.")
+    return ShopperState(
+        **base, state="working", done=False, ready=False, message=message, poll_after=POLL_AFTER.get(status, 2.0)
+    )

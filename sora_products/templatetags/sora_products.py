@@ -1,0 +1,206 @@
+"""Storefront tags: ``{% product_video %}``, ``{% try_on %}`` and one-query prefetch for listings.
+
+    {% load sora_products %}
+    {% prefetch_product_videos products %}          {# once, before the loop: one query #}
+    {% product_video product %}                     {# the live "showcase" video, or nothing #}
+    {% product_video product preset="showcase_wide" compact=True schema=False %}
+    {% try_on product %}                            {# the "see it worn" widget, when offered #}
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.http import HttpRequest
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from sora_products import tryon
+from sora_products.catalog import get_adapter
+from sora_products.conf import app_settings
+from sora_products.models import ProductVideo
+from sora_products.schema_org import ld_json_script, video_object
+from sora_products.specs import bucket_height
+from sora_products.status import file_url, shopper_state
+from sora_products.storefront import DEFAULT_PRESET, attach_videos, live_video, product_ref
+
+register = template.Library()
+
+ASSETS_FLAG = "_sora_products_assets"
+DEFAULT_HEIGHT_CM = 165
+
+
+def _request(context: template.Context) -> HttpRequest | None:
+    return context.get("request")
+
+
+@register.simple_tag(takes_context=True)
+def sora_products_assets(context: template.Context) -> SafeString:
+    """The app's CSS and JS, once per page; the other tags call this themselves when it wasn't used."""
+    request = _request(context)
+    if request is not None:
+        if getattr(request, ASSETS_FLAG, False):
+            return SafeString("")
+        setattr(request, ASSETS_FLAG, True)
+    return format_html(
+        '<link rel="stylesheet" href="{}">\n<script src="{}" defer></script>\n<script src="{}" defer></script>',
+        static("sora_products/storefront.css"),
+        static("sora_products/player.js"),
+        static("sora_products/try_on.js"),
+    )
+
+
+@register.simple_tag
+def prefetch_product_videos(products: Any, preset: str = DEFAULT_PRESET) -> dict[str, ProductVideo | None]:
+    """Look up the live videos of every product in one query; returns {product pk: video or None}.
+
+    Pass the same list or queryset the page loops over: a queryset keeps the instances it loaded,
+    so ``{% product_video %}`` finds the attached videos without another query.
+    """
+    return {str(product.pk): live_video(product, preset) for product in attach_videos(products, preset)}
+
+
+@register.simple_tag
+def get_product_video(product: Any, preset: str = DEFAULT_PRESET) -> ProductVideo | None:
+    """``{% get_product_video product as video %}``: the live video or None (prefetched when available)."""
+    return live_video(product, preset)
+
+
+def video_size(video: ProductVideo) -> tuple[int | None, int | None]:
+    try:
+        width, height = (int(part) for part in video.size.lower().split("x"))
+    except ValueError:
+        return None, None
+    return width, height
+
+
+def aria_label(title: str) -> str:
+    if app_settings.AI_LABEL:
+        return _("AI-generated video: %(title)s") % {"title": title}
+    return _("Video: %(title)s") % {"title": title}
+
+
+@register.inclusion_tag("sora_products/player.html", takes_context=True)
+def product_video(
+    context: template.Context,
+    product: Any,
+    preset: str = DEFAULT_PRESET,
+    compact: bool = False,
+    schema: bool | None = None,
+    lazy: bool = True,
+) -> dict[str, Any]:
+    """The live video of ``preset`` as a player with the AI label and VideoObject JSON-LD; nothing if none."""
+    video = live_video(product, preset)
+    if video is None or not video.video_file:
+        return {"player": None}
+    request = _request(context)
+    adapter = get_adapter(product)
+    title = adapter.get_title(product)
+    width, height = video_size(video)
+    with_schema = (not compact) if schema is None else schema
+    player = {
+        "video_id": video.pk,
+        "video_url": file_url(video.video_file),
+        "poster_url": file_url(video.poster),
+        "width": width,
+        "height": height,
+        "aria_label": aria_label(title),
+        "ai_label": bool(app_settings.AI_LABEL),
+        "compact": compact,
+        "buttons": not compact,
+        "lazy": lazy,
+        "schema": ld_json_script(video_object(video, title, adapter.get_description(product), request))
+        if with_schema
+        else "",
+    }
+    return {"player": player, "player_assets": sora_products_assets(context)}
+
+
+def _scenes() -> list[tuple[str, str]]:
+    labels = {"studio": _("Studio"), "street": _("City street")}
+    return [(scene, labels.get(scene, scene.replace("_", " ").capitalize())) for scene in app_settings.TRY_ON["SCENES"]]
+
+
+def _heights() -> list[int]:
+    options = app_settings.TRY_ON
+    low, high = int(options["HEIGHT_MIN_CM"]), int(options["HEIGHT_MAX_CM"])
+    return sorted({bucket_height(height) for height in range(low, high + 1)})
+
+
+def _asked_video(request: HttpRequest | None, product: Any) -> ProductVideo | None:
+    """The try-on video named by ``?try_on=`` after the plain form's redirect, if it is this product's."""
+    raw = request.GET.get("try_on", "") if request is not None else ""
+    if not raw.isdigit():
+        return None
+    return ProductVideo.objects.for_product(product).filter(pk=int(raw), preset=tryon.preset_name()).first()
+
+
+def _try_on_player(title: str, state: Any = None, profile: dict | None = None) -> dict[str, Any]:
+    label = aria_label(title)
+    if profile:
+        label = _("%(label)s, on a model %(height)s cm tall wearing size %(size)s") % {
+            "label": label,
+            "height": profile.get("height_cm"),
+            "size": profile.get("size"),
+        }
+    return {
+        "video_id": state.id if state else "",
+        "video_url": state.video_url if state else "",
+        "poster_url": state.poster_url if state else "",
+        "aria_label": label,
+        "ai_label": bool(app_settings.AI_LABEL),
+        "compact": False,
+        "buttons": True,
+        "lazy": False,
+        "schema": "",
+    }
+
+
+@register.inclusion_tag("sora_products/try_on.html", takes_context=True)
+def try_on(context: template.Context, product: Any) -> dict[str, Any]:
+    """The "see it worn" widget for wearable products when TRY_ON["ENABLED"]; nothing otherwise."""
+    adapter = get_adapter(product)
+    if not tryon.offers_try_on(product, adapter):
+        return {"offered": False}
+    request = _request(context)
+    options = app_settings.TRY_ON
+    sizes = list(options["SIZES"])
+    scenes = _scenes()
+    choice = {
+        "height_cm": bucket_height(DEFAULT_HEIGHT_CM),
+        "size": tryon.middle(sizes, 1)[0] if sizes else "",
+        "scene": scenes[0][0] if scenes else "",
+    }
+    title = adapter.get_title(product)
+    video = _asked_video(request, product)
+    state = shopper_state(video) if video is not None else None
+    if video is not None:
+        choice.update({key: video.profile.get(key, value) for key, value in choice.items()})
+    error_code = request.GET.get("try_on_error", "") if request is not None else ""
+    initial = {"state": state.as_dict() if state else None}
+    if state is not None:
+        initial["status_url"] = reverse("sora_products:api:video-status", kwargs={"pk": video.pk})
+        initial["profile"] = video.profile
+    return {
+        "offered": True,
+        "assets": sora_products_assets(context),
+        "csrf_token": context.get("csrf_token"),
+        "product_ref": product_ref(product),
+        "form_url": reverse("sora_products:try-on"),
+        "api_url": reverse("sora_products:api:try-on"),
+        "heights": _heights(),
+        "sizes": sizes,
+        "scenes": scenes,
+        "choice": choice,
+        "state": state,
+        "error": tryon.refusal_message(error_code[:40]) if error_code else "",
+        "result_player": _try_on_player(title, state, video.profile) if state and state.ready else None,
+        "template_player": _try_on_player(title),
+        "aria_template": _try_on_player(title, profile={"height_cm": "{height}", "size": "{size}"})["aria_label"],
+        "check_again_url": request.get_full_path() if request is not None else "",
+        "initial_state": initial,
+    }

@@ -1,0 +1,257 @@
+"""Shopper try-on asks: coalesced into one shared video per product and profile bucket.
+
+Every ask is recorded as a TryOnRequest, but only an ask for a bucket nobody asked for before
+can start a paid generation, and only within the per-session pending cap and the budget.
+``prerender`` asks for the common buckets ahead of shoppers, so most of them never wait.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from sora_products import budget, jobs
+from sora_products.catalog import ProductAdapter, get_adapter
+from sora_products.conf import app_settings
+from sora_products.models import ACTIVE_STATUSES, Origin, ProductVideo, TryOnRequest, VideoStatus
+from sora_products.specs import TryOnProfile, VideoSpec, bucket_height, build_spec
+
+# The heights and how many of the middle sizes ``common_profiles`` covers, unless TRY_ON says otherwise.
+COMMON_HEIGHTS_CM = (155, 175)
+COMMON_SIZE_COUNT = 3
+
+
+class TryOnRefused(Exception):
+    """The shop won't take this ask now; the message is a sentence for the shopper."""
+
+    status_code = 400
+    code = "refused"
+
+    def __init__(self, message: str, code: str | None = None) -> None:
+        super().__init__(message)
+        if code:
+            self.code = code
+
+
+class TryOnDisabled(TryOnRefused):
+    status_code = 404
+    code = "try_on_disabled"
+
+
+class NotWearable(TryOnRefused):
+    status_code = 400
+    code = "not_wearable"
+
+
+class TooManyPending(TryOnRefused):
+    status_code = 429
+    code = "too_many_pending"
+
+
+class BudgetSpent(TryOnRefused):
+    status_code = 503
+    code = "budget_exhausted"
+
+
+@dataclass(frozen=True)
+class Ask:
+    """A recorded ask and the shared video serving it; ``created`` when it started a new generation."""
+
+    video: ProductVideo
+    created: bool
+    request: TryOnRequest
+
+
+def is_enabled() -> bool:
+    return bool(app_settings.TRY_ON.get("ENABLED"))
+
+
+def preset_name() -> str:
+    return app_settings.TRY_ON.get("PRESET") or "worn"
+
+
+def offers_try_on(product: models.Model, adapter: ProductAdapter | None = None) -> bool:
+    """Whether the storefront should show the try-on widget for this product."""
+    if not is_enabled():
+        return False
+    adapter = adapter or get_adapter(product)
+    return adapter.is_wearable(product) and adapter.get_source_image(product) is not None
+
+
+def max_pending() -> int:
+    return int(app_settings.TRY_ON.get("MAX_PENDING_PER_SESSION") or 0)
+
+
+def refusal_message(code: str) -> str:
+    """The sentence a shopper reads when an ask is refused, by refusal code (also for ?try_on_error=)."""
+    if code == TryOnDisabled.code:
+        return _("Try-on videos are not offered in this shop.")
+    if code == NotWearable.code:
+        return _("This item can't be shown worn; try-on videos are made for clothing only.")
+    if code == TooManyPending.code:
+        limit = max_pending()
+        return ngettext(
+            "You already have %(count)d video being made. Please wait until it is ready before asking for "
+            "another one.",
+            "You already have %(count)d videos being made. Please wait until one of them is ready before "
+            "asking for another one.",
+            limit,
+        ) % {"count": limit}
+    if code == "budget_shopper_daily":
+        return _(
+            "Today's budget for try-on videos is used up, so we can't make a new one right now. "
+            "Please try again tomorrow."
+        )
+    if code.startswith("budget_"):
+        return _(
+            "The shop's video budget is used up for now, so we can't make a new try-on video. "
+            "Please try again later."
+        )
+    if code == "throttled":
+        return _("You have asked for a lot of videos in a short time. Please wait a while and try again.")
+    if code == "invalid":
+        return _("Choose a height, a size and a setting from the lists, then try again.")
+    return _("Your try-on video could not be requested. Please try again later.")
+
+
+def disabled_message() -> str:
+    return refusal_message(TryOnDisabled.code)
+
+
+def hash_ip(ip: str) -> str:
+    """A keyed hash of the shopper's network (IPv6 by /64), so asks can be grouped without storing IPs."""
+    try:
+        address = ipaddress.ip_address((ip or "").strip())
+    except ValueError:
+        return ""
+    network = ipaddress.ip_network(f"{address}/{64 if address.version == 6 else 32}", strict=False)
+    return salted_hmac("sora_products.tryon.ip", str(network)).hexdigest()
+
+
+def pending_count(session_key: str) -> int:
+    """Videos this session asked for that are still being made."""
+    return (
+        TryOnRequest.objects.filter(session_key=session_key, video__status__in=ACTIVE_STATUSES)
+        .values("video_id")
+        .distinct()
+        .count()
+    )
+
+
+def check_pending(session_key: str) -> None:
+    limit = max_pending()
+    if limit and pending_count(session_key) >= limit:
+        raise TooManyPending(refusal_message(TooManyPending.code))
+
+
+def estimate(spec: VideoSpec) -> Decimal:
+    try:
+        return budget.estimate_cost(spec.provider, spec.model, spec.size, spec.seconds)
+    except budget.UnknownPrice:
+        return Decimal("0")
+
+
+def waiting_shopper_cost() -> Decimal:
+    """Shopper videos asked for but not yet reserved at submit: spend the ledger can't see yet."""
+    return ProductVideo.objects.filter(
+        origin=Origin.SHOPPER, status__in=[VideoStatus.REQUESTED, VideoStatus.BLOCKED]
+    ).aggregate(total=Coalesce(Sum("estimated_cost"), Decimal("0")))["total"]
+
+
+def check_budget(amount: Decimal) -> None:
+    """Refuse up front, creating nothing, when a new shopper video would pass a budget cap.
+
+    The worker enforces the same caps under the ledger lock; this check gives the shopper an
+    immediate answer and counts asks that are queued but not yet reserved.
+    """
+    caps = app_settings.BUDGET
+    today = timezone.localdate()
+    checks = [
+        ("shopper_daily", caps.get("SHOPPER_DAILY"), today, True),
+        ("daily", caps.get("DAILY"), today, False),
+        ("monthly", caps.get("MONTHLY"), today.replace(day=1), False),
+    ]
+    if all(cap is None for _name, cap, _since, _shopper in checks):
+        return
+    waiting = waiting_shopper_cost()
+    for name, cap, since, shopper_only in checks:
+        if cap is None:
+            continue
+        if budget.committed_total(since, shopper_only=shopper_only) + waiting + amount > Decimal(str(cap)):
+            raise BudgetSpent(refusal_message(f"budget_{name}"), f"budget_{name}")
+
+
+def request_try_on(product: models.Model, profile: TryOnProfile, *, session_key: str, ip_hash: str = "") -> Ask:
+    """Record a shopper's ask and return the one video serving its bucket, starting it only if new.
+
+    Raises TryOnRefused (disabled, not wearable, too many pending, budget spent) without creating
+    any row.
+    """
+    if not is_enabled():
+        raise TryOnDisabled(disabled_message())
+    adapter = get_adapter(product)
+    if not adapter.is_wearable(product):
+        raise NotWearable(refusal_message(NotWearable.code))
+    preset = preset_name()
+    spec = build_spec(product, adapter, preset, profile)
+    video = ProductVideo.objects.for_product(product).filter(spec_key=spec.spec_key).first()
+    created = False
+    if video is None:
+        check_pending(session_key)
+        check_budget(estimate(spec))
+        # get_or_create under the unique constraint: shoppers asking at the same moment share one row.
+        video, created = jobs.request_video(product, preset, profile=profile, origin=Origin.SHOPPER, adapter=adapter)
+    ask = TryOnRequest.objects.create(video=video, session_key=session_key[:64], ip_hash=ip_hash[:64])
+    return Ask(video=video, created=created, request=ask)
+
+
+def middle(values: list[str], count: int) -> list[str]:
+    """The ``count`` values in the middle of an ordered list (S, M, L of XS..XL)."""
+    if count >= len(values):
+        return list(values)
+    start = (len(values) - count) // 2
+    return list(values[start : start + count])
+
+
+def common_profiles() -> list[TryOnProfile]:
+    """The buckets most shoppers ask for: heights around 155–175 cm × the middle sizes × the first scene.
+
+    TRY_ON["COMMON_HEIGHTS_CM"] (low, high) and TRY_ON["COMMON_SIZE_COUNT"] change the spread.
+    """
+    options = app_settings.TRY_ON
+    low, high = options.get("COMMON_HEIGHTS_CM") or COMMON_HEIGHTS_CM
+    heights = sorted({bucket_height(height) for height in range(int(low), int(high) + 1)})
+    sizes = middle(list(options["SIZES"]), int(options.get("COMMON_SIZE_COUNT") or COMMON_SIZE_COUNT))
+    scene = options["SCENES"][0]
+    return [TryOnProfile(height_cm=height, size=size, scene=scene) for height in heights for size in sizes]
+
+
+def prerender(products: Iterable[models.Model], profiles: Iterable[TryOnProfile] | None = None) -> list[ProductVideo]:
+    """Ask for the common try-on buckets of each wearable product with a photo (origin COMMAND).
+
+    Returns the rows serving those buckets, new and already existing; each new row is queued on commit.
+    """
+    profiles = common_profiles() if profiles is None else list(profiles)
+    preset = preset_name()
+    videos: list[ProductVideo] = []
+    for product in products:
+        adapter = get_adapter(product)
+        if not adapter.is_wearable(product) or adapter.get_source_image(product) is None:
+            continue
+        key = jobs.inputs_key(adapter, product)
+        for profile in profiles:
+            video, _created = jobs.request_video(
+                product, preset, profile=profile, origin=Origin.COMMAND, adapter=adapter, key=key
+            )
+            videos.append(video)
+    return videos
