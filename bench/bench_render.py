@@ -41,8 +41,9 @@ def make_reference(path: Path, width: int, height: int) -> None:
     image = Image.blend(image, Image.new("RGB", (width, height), (225, 215, 200)), 0.6)
     draw = ImageDraw.Draw(image)
     draw.ellipse((width * 0.2, height * 0.8, width * 0.8, height * 0.88), fill=(120, 115, 110))
-    draw.rounded_rectangle((width * 0.3, height * 0.3, width * 0.7, height * 0.82), radius=width // 20,
-                           fill=(150, 40, 35))
+    draw.rounded_rectangle(
+        (width * 0.3, height * 0.3, width * 0.7, height * 0.82), radius=width // 20, fill=(150, 40, 35)
+    )
     draw.rectangle((width * 0.44, height * 0.22, width * 0.56, height * 0.31), fill=(60, 60, 70))
     image.save(path, "PNG")
 
@@ -84,8 +85,9 @@ def main() -> int:
         workdir = Path(tmp)
         reference = workdir / "reference.png"
         make_reference(reference, width, height)
-        spec = RenderSpec(width, height, args.seconds, "a red kettle on a kitchen counter", str(reference),
-                          motion_seed="bench")
+        spec = RenderSpec(
+            width, height, args.seconds, "a red kettle on a kitchen counter", str(reference), motion_seed="bench"
+        )
         normal = measure("normal", spec, RenderSettings.for_mode(fast=False, threads=1), args.runs, workdir)
         fast = measure("fast", spec, RenderSettings.for_mode(fast=True, threads=1), args.runs, workdir)
     print(f"fast mode renders {normal / fast:4.1f}x quicker than normal mode (same size and duration)")

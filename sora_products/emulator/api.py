@@ -26,16 +26,26 @@ from .validation import (
     validate_size,
 )
 
-VARIANTS = {"video": ("video.mp4", "video/mp4"), "thumbnail": ("thumbnail.webp", "image/webp"),
-            "spritesheet": ("spritesheet.jpg", "image/jpeg")}
+VARIANTS = {
+    "video": ("video.mp4", "video/mp4"),
+    "thumbnail": ("thumbnail.webp", "image/webp"),
+    "spritesheet": ("spritesheet.jpg", "image/jpeg"),
+}
 ORDERS = ["asc", "desc"]
 
 
 class VideoApi:
     """Route handlers; each takes the request (and path id) and returns a response or raises ApiError."""
 
-    def __init__(self, config: EmulatorConfig, store: JobStore, lifecycle: Lifecycle, faults: FaultInjector,
-                 stats: Stats, data_dir: str) -> None:
+    def __init__(
+        self,
+        config: EmulatorConfig,
+        store: JobStore,
+        lifecycle: Lifecycle,
+        faults: FaultInjector,
+        stats: Stats,
+        data_dir: str,
+    ) -> None:
         self.config, self.store, self.lifecycle = config, store, lifecycle
         self.faults, self.stats, self.data_dir = faults, stats, data_dir
 
@@ -91,8 +101,10 @@ class VideoApi:
         total = int(source.seconds) + int(seconds)
         if total > MAX_TOTAL_SECONDS:
             raise ApiError(
-                400, f"Extended videos can be at most {MAX_TOTAL_SECONDS} seconds long; this one would be {total}.",
-                param="seconds", code="invalid_value",
+                400,
+                f"Extended videos can be at most {MAX_TOTAL_SECONDS} seconds long; this one would be {total}.",
+                param="seconds",
+                code="invalid_value",
             )
         self.faults.check_prompt(prompt)
         return Response(200, self._derive("extension", source, prompt, tint=False, seconds=total).to_dict())
@@ -102,8 +114,12 @@ class VideoApi:
         if isinstance(video, dict) and video.get("id"):
             return str(video["id"])
         if isinstance(video, bytes):
-            raise ApiError(400, "Editing uploaded videos is not available in the emulator; pass video[id].",
-                           param="video", code="invalid_value")
+            raise ApiError(
+                400,
+                "Editing uploaded videos is not available in the emulator; pass video[id].",
+                param="video",
+                code="invalid_value",
+            )
         raise missing_parameter("video")
 
     def _completed_source(self, video_id: str) -> Job:
@@ -112,8 +128,12 @@ class VideoApi:
             raise not_found(video_id)
         if source.status != "completed":
             status = source.live_status(time.monotonic())[0]
-            raise ApiError(400, f"Video '{video_id}' is {status}; only completed videos can be remixed or edited.",
-                           param="video_id", code="invalid_value")
+            raise ApiError(
+                400,
+                f"Video '{video_id}' is {status}; only completed videos can be remixed or edited.",
+                param="video_id",
+                code="invalid_value",
+            )
         return source
 
     def _derive(self, kind: str, source: Job, prompt: str, *, tint: bool, seconds: int | None = None) -> Job:
@@ -131,15 +151,35 @@ class VideoApi:
             seconds=seconds or source.spec.seconds,
             motion_seed=video_id,
         )
-        return self._start(kind, video_id, source.model, source.size, str(spec.seconds), prompt, spec, directory,
-                           source_id=source.id)
+        return self._start(
+            kind, video_id, source.model, source.size, str(spec.seconds), prompt, spec, directory, source_id=source.id
+        )
 
-    def _start(self, kind: str, video_id: str, model: str, size: str, seconds: str, prompt: str,
-               spec: RenderSpec, directory: str, source_id: str | None = None) -> Job:
+    def _start(
+        self,
+        kind: str,
+        video_id: str,
+        model: str,
+        size: str,
+        seconds: str,
+        prompt: str,
+        spec: RenderSpec,
+        directory: str,
+        source_id: str | None = None,
+    ) -> Job:
         job = Job(
-            id=video_id, kind=kind, model=model, size=size, seconds=seconds, prompt=prompt,
-            created_at=int(time.time()), started=time.monotonic(), complete_after=self.config.complete_after,
-            spec=spec, directory=directory, remixed_from_video_id=source_id if kind == "remix" else None,
+            id=video_id,
+            kind=kind,
+            model=model,
+            size=size,
+            seconds=seconds,
+            prompt=prompt,
+            created_at=int(time.time()),
+            started=time.monotonic(),
+            complete_after=self.config.complete_after,
+            spec=spec,
+            directory=directory,
+            remixed_from_video_id=source_id if kind == "remix" else None,
             planned_error=self.faults.planned_failure(prompt),
         )
         self.store.add(job)
@@ -165,13 +205,24 @@ class VideoApi:
         try:
             limit = int(raw_limit)
         except ValueError:
-            raise ApiError(400, f"Invalid 'limit': expected an integer, but got '{raw_limit}' instead.",
-                           param="limit", code="invalid_type") from None
+            raise ApiError(
+                400,
+                f"Invalid 'limit': expected an integer, but got '{raw_limit}' instead.",
+                param="limit",
+                code="invalid_type",
+            ) from None
         if not 0 <= limit <= 100:
-            bound = "above maximum value. Expected a value <= 100" if limit > 100 else \
-                "below minimum value. Expected a value >= 0"
-            raise ApiError(400, f"Invalid 'limit': integer {bound}, but got {limit} instead.",
-                           param="limit", code="integer_above_max_value" if limit > 100 else "integer_below_min_value")
+            bound = (
+                "above maximum value. Expected a value <= 100"
+                if limit > 100
+                else "below minimum value. Expected a value >= 0"
+            )
+            raise ApiError(
+                400,
+                f"Invalid 'limit': integer {bound}, but got {limit} instead.",
+                param="limit",
+                code="integer_above_max_value" if limit > 100 else "integer_below_min_value",
+            )
         return Response(200, self.store.page(after=request.query("after") or None, limit=limit, order=order))
 
     def delete(self, request: Request, video_id: str) -> Response:
@@ -181,8 +232,12 @@ class VideoApi:
             raise not_found(video_id)
         if not job.terminal:
             status = job.live_status(time.monotonic())[0]
-            raise ApiError(400, f"Video '{video_id}' is {status}; only completed or failed videos can be deleted.",
-                           param="video_id", code="invalid_value")
+            raise ApiError(
+                400,
+                f"Video '{video_id}' is {status}; only completed or failed videos can be deleted.",
+                param="video_id",
+                code="invalid_value",
+            )
         self.store.remove(video_id)
         shutil.rmtree(job.directory, ignore_errors=True)
         return Response(200, {"id": video_id, "object": "video.deleted", "deleted": True})
@@ -196,14 +251,19 @@ class VideoApi:
         if variant not in VARIANTS:
             raise invalid_value("variant", variant, list(VARIANTS))
         if job.status == "failed":
-            raise ApiError(400, f"Video '{video_id}' failed; it has no content to download.",
-                           param="video_id", code="video_failed")
+            raise ApiError(
+                400, f"Video '{video_id}' failed; it has no content to download.", param="video_id", code="video_failed"
+            )
         if job.status != "completed":
-            raise ApiError(400, "Video is not ready yet, use GET /v1/videos/{video_id} to check status.",
-                           param="video_id", code="video_not_ready")
+            raise ApiError(
+                400,
+                "Video is not ready yet, use GET /v1/videos/{video_id} to check status.",
+                param="video_id",
+                code="video_not_ready",
+            )
         if job.expires_at is not None and time.time() >= job.expires_at:
-            raise ApiError(404, f"The content of video '{video_id}' has expired.", param="video_id",
-                           code="video_expired")
+            raise ApiError(
+                404, f"The content of video '{video_id}' has expired.", param="video_id", code="video_expired"
+            )
         name, content_type = VARIANTS[variant]
-        return FileResponse(os.path.join(job.directory, name), content_type,
-                            truncate=self.faults.truncate_download())
+        return FileResponse(os.path.join(job.directory, name), content_type, truncate=self.faults.truncate_download())

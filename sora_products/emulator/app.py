@@ -67,16 +67,16 @@ class Emulator:
             return answer
 
         try:
-            self._server = EmulatorHTTPServer((self.config.host, self.config.port), dispatch,
-                                              self.config.log_requests)
+            self._server = EmulatorHTTPServer((self.config.host, self.config.port), dispatch, self.config.log_requests)
         except OSError:
             if self._own_data_dir:
                 shutil.rmtree(self.data_dir, ignore_errors=True)
             raise
         self.lifecycle.start()
         self.webhooks.start()
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
-                                        name="sora-emulator-http", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, name="sora-emulator-http", daemon=True
+        )
         self._thread.start()
         log.info("sora emulator listening on %s", self.base_url)
         return self
@@ -151,8 +151,11 @@ class Emulator:
         self.lifecycle.reset()
         self.webhooks.reset()
         self._stats.reset()
-        restorable = {k: v for k, v in self._initial.to_dict().items()
-                      if k not in {"host", "port", "data_dir", "workers", "webhook_secret"}}
+        restorable = {
+            k: v
+            for k, v in self._initial.to_dict().items()
+            if k not in {"host", "port", "data_dir", "workers", "webhook_secret"}
+        }
         self.config.update(**restorable)
         self.config.webhook_secret = self._initial.webhook_secret
         self.faults.reseed()

@@ -27,47 +27,85 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     server.add_argument("--log-requests", action="store_true", default=None, help="log every request")
 
     timing = parser.add_argument_group("generation")
-    timing.add_argument("--complete-after", type=float, metavar="SECONDS",
-                        help="time from create to completed, at least the render time (default 6)")
+    timing.add_argument(
+        "--complete-after",
+        type=float,
+        metavar="SECONDS",
+        help="time from create to completed, at least the render time (default 6)",
+    )
     timing.add_argument("--poll-after-ms", type=int, help="openai-poll-after-ms header value (default 1000)")
-    timing.add_argument("--fast", action="store_true", default=None,
-                        help="fast renders for tests: 6 fps and ultrafast x264 (same size and duration)")
+    timing.add_argument(
+        "--fast",
+        action="store_true",
+        default=None,
+        help="fast renders for tests: 6 fps and ultrafast x264 (same size and duration)",
+    )
     timing.add_argument("--fps", type=int, help="frame rate (default 24, or 6 with --fast)")
     timing.add_argument("--render-threads", type=int, help="x264 threads per render (default 1; 0 = auto)")
-    timing.add_argument("--only-2025", dest="allow_2026", action="store_false", default=None,
-                        help="refuse the 2026 additions (16/20 s, sora-2-pro 1920x1080 and 1080x1920)")
-    timing.add_argument("--expires-after", type=int, metavar="SECONDS",
-                        help="expires_at = completed_at + this (default 86400)")
+    timing.add_argument(
+        "--only-2025",
+        dest="allow_2026",
+        action="store_false",
+        default=None,
+        help="refuse the 2026 additions (16/20 s, sora-2-pro 1920x1080 and 1080x1920)",
+    )
+    timing.add_argument(
+        "--expires-after", type=int, metavar="SECONDS", help="expires_at = completed_at + this (default 86400)"
+    )
 
     faults = parser.add_argument_group("faults")
     faults.add_argument("--seed", type=int, help="seed for the random faults")
-    faults.add_argument("--moderation-word", dest="moderation_words", action="append", metavar="WORD",
-                        help="a prompt containing WORD fails later with moderation_blocked (default '[moderate]')")
-    faults.add_argument("--reject-word", dest="reject_words", action="append", metavar="WORD",
-                        help="a prompt containing WORD is refused at once (400 sentinel_block)")
+    faults.add_argument(
+        "--moderation-word",
+        dest="moderation_words",
+        action="append",
+        metavar="WORD",
+        help="a prompt containing WORD fails later with moderation_blocked (default '[moderate]')",
+    )
+    faults.add_argument(
+        "--reject-word",
+        dest="reject_words",
+        action="append",
+        metavar="WORD",
+        help="a prompt containing WORD is refused at once (400 sentinel_block)",
+    )
     faults.add_argument("--failure-rate", type=float, help="share of jobs that fail (0-1)")
     faults.add_argument("--rate-limit-next", type=int, metavar="N", help="answer the next N requests with 429")
     faults.add_argument("--rate-limit-creates", type=int, metavar="N", help="answer the next N creates with 429")
     faults.add_argument("--retry-after-ms", type=int, help="retry-after-ms on 429s (default 100)")
-    faults.add_argument("--quota-exceeded", action="store_true", default=None,
-                        help="answer creates with 429 insufficient_quota and x-should-retry: false")
-    faults.add_argument("--server-errors", dest="server_error_next", type=int, metavar="N",
-                        help="answer the next N requests with 500")
+    faults.add_argument(
+        "--quota-exceeded",
+        action="store_true",
+        default=None,
+        help="answer creates with 429 insufficient_quota and x-should-retry: false",
+    )
+    faults.add_argument(
+        "--server-errors", dest="server_error_next", type=int, metavar="N", help="answer the next N requests with 500"
+    )
     faults.add_argument("--server-error-creates", type=int, metavar="N", help="answer the next N creates with 500")
     faults.add_argument("--server-error-rate", type=float, help="share of requests answered with 500 (0-1)")
-    faults.add_argument("--drop-creates", dest="drop_create_responses", type=int, metavar="N",
-                        help="accept the next N creates but close the connection without a response")
-    faults.add_argument("--truncate-downloads", type=int, metavar="N",
-                        help="cut the next N content downloads halfway")
+    faults.add_argument(
+        "--drop-creates",
+        dest="drop_create_responses",
+        type=int,
+        metavar="N",
+        help="accept the next N creates but close the connection without a response",
+    )
+    faults.add_argument("--truncate-downloads", type=int, metavar="N", help="cut the next N content downloads halfway")
 
     hooks = parser.add_argument_group("webhooks")
     hooks.add_argument("--webhook-url", help="POST signed video.completed / video.failed events here")
     hooks.add_argument("--webhook-secret", help="whsec_<base64> signing secret")
     hooks.add_argument("--webhook-attempts", type=int, help="delivery attempts per event (default 5)")
-    hooks.add_argument("--webhook-backoff", type=float, metavar="SECONDS",
-                       help="first retry delay, doubled each attempt (default 1)")
-    hooks.add_argument("--webhook-timeout", type=float, metavar="SECONDS",
-                       help="how long to wait for the receiver to answer (default 5)")
+    hooks.add_argument(
+        "--webhook-backoff", type=float, metavar="SECONDS", help="first retry delay, doubled each attempt (default 1)"
+    )
+    hooks.add_argument(
+        "--webhook-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="how long to wait for the receiver to answer (default 5)",
+    )
 
 
 def config_from_options(options: Mapping[str, Any]) -> EmulatorConfig:
@@ -82,8 +120,10 @@ def config_from_options(options: Mapping[str, Any]) -> EmulatorConfig:
 
 def serve(config: EmulatorConfig, out: TextIO = sys.stdout) -> None:
     """Run until SIGINT/SIGTERM, announcing the base URL on one line (process-based tests read it)."""
-    logging.basicConfig(level=logging.INFO if config.log_requests else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if config.log_requests else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
     if config.host not in ("127.0.0.1", "localhost", "::1"):
         sys.stderr.write(f"warning: listening on {config.host}: the /_emulator/* control endpoints need no key.\n")
     try:
@@ -95,8 +135,10 @@ def serve(config: EmulatorConfig, out: TextIO = sys.stdout) -> None:
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     mode = "fast" if config.fast else "normal"
-    out.write(f"{READY_PREFIX} {emulator.base_url} (renders: {mode}, {config.frame_rate} fps, "
-              f"complete after {config.complete_after:g}s, data in {emulator.data_dir})\n")
+    out.write(
+        f"{READY_PREFIX} {emulator.base_url} (renders: {mode}, {config.frame_rate} fps, "
+        f"complete after {config.complete_after:g}s, data in {emulator.data_dir})\n"
+    )
     out.flush()
     try:
         while not stopped.wait(0.5):

@@ -75,9 +75,7 @@ def invalid_value(param: str, value: object, supported: list[str]) -> ApiError:
 
 def missing_parameter(param: str) -> ApiError:
     """A required field was not sent."""
-    return ApiError(
-        400, f"Missing required parameter: '{param}'.", param=param, code="missing_required_parameter"
-    )
+    return ApiError(400, f"Missing required parameter: '{param}'.", param=param, code="missing_required_parameter")
 
 
 def not_found(video_id: str) -> ApiError:

@@ -96,7 +96,7 @@ def nest(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in pairs:
         head = key.split("[", 1)[0]
-        parts = [head] + _KEY_PART.findall(key[len(head):])
+        parts = [head] + _KEY_PART.findall(key[len(head) :])
         _assign(result, parts, value)
     return result
 

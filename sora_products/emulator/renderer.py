@@ -133,7 +133,7 @@ def _send_audio(container, stream, samples, sent: int, until: float) -> int:
     """Encode audio up to the time `until` so the muxer gets audio and video interleaved."""
     limit = min(samples.shape[1], int(until * SAMPLE_RATE))
     while sent < limit:
-        chunk = samples[:, sent:sent + AUDIO_CHUNK]
+        chunk = samples[:, sent : sent + AUDIO_CHUNK]
         frame = av.AudioFrame.from_ndarray(chunk.copy(order="C"), format="fltp", layout="stereo")
         frame.sample_rate = SAMPLE_RATE
         frame.pts = sent

@@ -35,8 +35,9 @@ class Route:
 class Router:
     """Finds the route, applies auth and faults, and turns ApiError into the provider's envelope."""
 
-    def __init__(self, config: EmulatorConfig, api: VideoApi, control: ControlApi, faults: FaultInjector,
-                 stats: Stats) -> None:
+    def __init__(
+        self, config: EmulatorConfig, api: VideoApi, control: ControlApi, faults: FaultInjector, stats: Stats
+    ) -> None:
         self._config, self._faults, self._stats = config, faults, stats
         self.routes = [
             _route("POST", "/v1/videos", api.create, generation=True),

@@ -154,7 +154,7 @@ class JobStore:
             jobs.reverse()
         if after:
             ids = [job.id for job in jobs]
-            jobs = jobs[ids.index(after) + 1:] if after in ids else []
+            jobs = jobs[ids.index(after) + 1 :] if after in ids else []
         now = time.monotonic()
         data = [job.to_dict(now) for job in jobs[:limit]]
         return {

@@ -84,22 +84,26 @@ def validate_prompt(value: Any) -> str:
         raise missing_parameter("prompt")
     if not isinstance(value, str):
         raise ApiError(
-            400, f"Invalid type for 'prompt': expected a string, but got {type(value).__name__} instead.",
-            param="prompt", code="invalid_type",
+            400,
+            f"Invalid type for 'prompt': expected a string, but got {type(value).__name__} instead.",
+            param="prompt",
+            code="invalid_type",
         )
     if not value:
         raise ApiError(
             400,
             "Invalid 'prompt': string too short. Expected a string with minimum length 1, but got an empty "
             "string instead.",
-            param="prompt", code="string_below_min_length",
+            param="prompt",
+            code="string_below_min_length",
         )
     if len(value) > MAX_PROMPT:
         raise ApiError(
             400,
             f"Invalid 'prompt': string too long. Expected a string with maximum length {MAX_PROMPT}, but got "
             f"a string with length {len(value)} instead.",
-            param="prompt", code="string_above_max_length",
+            param="prompt",
+            code="string_above_max_length",
         )
     return value
 
@@ -126,7 +130,8 @@ def load_reference(value: Any, size: str) -> Reference | None:
         raise ApiError(
             400,
             "Invalid 'input_reference': expected a file upload or an object with 'image_url' or 'file_id'.",
-            param="input_reference", code="invalid_value",
+            param="input_reference",
+            code="invalid_value",
         )
     try:
         with Image.open(io.BytesIO(data)) as image:
@@ -139,7 +144,8 @@ def load_reference(value: Any, size: str) -> Reference | None:
             400,
             "Invalid file format for 'input_reference'. Supported formats are: 'image/jpeg', 'image/png', "
             "and 'image/webp'.",
-            param="input_reference", code="invalid_value",
+            param="input_reference",
+            code="invalid_value",
         )
     if dimensions != size_tuple(size):
         raise ApiError(400, REFERENCE_SIZE_MESSAGE, param="input_reference", code="invalid_value")
@@ -153,7 +159,8 @@ def _fetch_image_url(url: str) -> bytes:
             400,
             f"Invalid 'input_reference.image_url': string too long. Expected a string with maximum length "
             f"{MAX_IMAGE_URL_CHARS}, but got a string with length {len(url)} instead.",
-            param="input_reference.image_url", code="string_above_max_length",
+            param="input_reference.image_url",
+            code="string_above_max_length",
         )
     if url.startswith("data:"):
         try:
@@ -169,10 +176,14 @@ def _fetch_image_url(url: str) -> bytes:
                 return response.read(64 * 1024 * 1024)
         except OSError:
             raise ApiError(
-                400, f"Failed to download image from {url}.", param="input_reference.image_url",
+                400,
+                f"Failed to download image from {url}.",
+                param="input_reference.image_url",
                 code="invalid_image_url",
             ) from None
     raise ApiError(
-        400, "Invalid 'input_reference.image_url': expected an https URL or a base64 data URL.",
-        param="input_reference.image_url", code="invalid_value",
+        400,
+        "Invalid 'input_reference.image_url': expected an https URL or a base64 data URL.",
+        param="input_reference.image_url",
+        code="invalid_value",
     )

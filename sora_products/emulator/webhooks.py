@@ -30,7 +30,7 @@ def new_secret() -> str:
 def secret_key(secret: str) -> bytes:
     """The HMAC key: base64-decoded text after whsec_ (raw UTF-8 otherwise, as the SDK does)."""
     if secret.startswith("whsec_"):
-        return base64.b64decode(secret[len("whsec_"):])
+        return base64.b64decode(secret[len("whsec_") :])
     return secret.encode()
 
 
@@ -120,8 +120,9 @@ class WebhookSender:
         if delivery.attempts >= max(1, self._config.webhook_attempts):
             with self._lock:
                 self.counts["gave_up"] += 1
-            log.warning("webhook %s to %s gave up after %d attempts", delivery.webhook_id, delivery.url,
-                        delivery.attempts)
+            log.warning(
+                "webhook %s to %s gave up after %d attempts", delivery.webhook_id, delivery.url, delivery.attempts
+            )
             return
         delay = self._config.webhook_backoff * 2 ** (delivery.attempts - 1)
         self._scheduler.call_later(delay, lambda: self._attempt(delivery))

@@ -13,9 +13,9 @@ def top_level_boxes(data: bytes) -> list[str]:
     """The MP4's top-level box types in file order (moov must precede mdat for progressive playback)."""
     boxes, offset = [], 0
     while offset + 8 <= len(data):
-        size, kind = struct.unpack(">I4s", data[offset:offset + 8])
+        size, kind = struct.unpack(">I4s", data[offset : offset + 8])
         if size == 1:
-            size = struct.unpack(">Q", data[offset + 8:offset + 16])[0]
+            size = struct.unpack(">Q", data[offset + 8 : offset + 16])[0]
         elif size == 0:
             size = len(data) - offset
         boxes.append(kind.decode("latin-1"))

@@ -14,8 +14,21 @@ from .conftest import png_bytes
 from .media import describe, mean_colour, top_level_boxes
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
-VIDEO_KEYS = {"id", "object", "model", "status", "progress", "created_at", "completed_at", "expires_at", "prompt",
-              "size", "seconds", "remixed_from_video_id", "error"}
+VIDEO_KEYS = {
+    "id",
+    "object",
+    "model",
+    "status",
+    "progress",
+    "created_at",
+    "completed_at",
+    "expires_at",
+    "prompt",
+    "size",
+    "seconds",
+    "remixed_from_video_id",
+    "error",
+}
 
 
 def auth(emulator) -> dict[str, str]:
@@ -156,11 +169,17 @@ def test_2026_sizes_and_durations(client, video_emulator):
 
 def test_edit_and_extension_make_new_videos(client, completed_video, video_emulator):
     # videos.edit(video={"id": ...}) raises RuntimeError inside the SDK (A.12), so post the JSON form.
-    edit = client.post("/videos/edits", cast_to=type(completed_video),
-                       body={"prompt": "make it blue", "video": {"id": completed_video.id}})
+    edit = client.post(
+        "/videos/edits",
+        cast_to=type(completed_video),
+        body={"prompt": "make it blue", "video": {"id": completed_video.id}},
+    )
     assert edit.id != completed_video.id and edit.seconds == "4"
-    extension = client.post("/videos/extensions", cast_to=type(completed_video),
-                            body={"prompt": "keep going", "seconds": "8", "video": {"id": completed_video.id}})
+    extension = client.post(
+        "/videos/extensions",
+        cast_to=type(completed_video),
+        body={"prompt": "keep going", "seconds": "8", "video": {"id": completed_video.id}},
+    )
     assert extension.seconds == "12"
     assert video_emulator.stats()["edits"] == 1 and video_emulator.stats()["extensions"] == 1
     video_emulator.reset()

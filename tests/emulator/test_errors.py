@@ -29,16 +29,22 @@ def test_bad_size_for_the_model(client):
 
 def test_pro_sizes_depend_on_the_2026_switch(client, video_emulator):
     video_emulator.configure(allow_2026=False)
-    with pytest.raises(openai.BadRequestError, match=(
-        "Invalid value: '1920x1080'. Supported values are: '720x1280', '1280x720', '1024x1792', and '1792x1024'."
-    )):
+    with pytest.raises(
+        openai.BadRequestError,
+        match=(
+            "Invalid value: '1920x1080'. Supported values are: '720x1280', '1280x720', '1024x1792', and '1792x1024'."
+        ),
+    ):
         client.videos.create(prompt="a shoe", model="sora-2-pro", size="1920x1080")
 
 
-@pytest.mark.parametrize(("allow_2026", "expected"), [
-    (True, "Invalid value: '10'. Supported values are: '4', '8', '12', '16', and '20'."),
-    (False, "Invalid value: '10'. Supported values are: '4', '8', and '12'."),
-])
+@pytest.mark.parametrize(
+    ("allow_2026", "expected"),
+    [
+        (True, "Invalid value: '10'. Supported values are: '4', '8', '12', '16', and '20'."),
+        (False, "Invalid value: '10'. Supported values are: '4', '8', and '12'."),
+    ],
+)
 def test_bad_seconds(client, video_emulator, allow_2026, expected):
     video_emulator.configure(allow_2026=allow_2026)
     with pytest.raises(openai.BadRequestError) as excinfo:
@@ -60,16 +66,20 @@ def test_prompt_length_limits(client, video_emulator):
     assert excinfo.value.code == "string_above_max_length"
     with pytest.raises(openai.BadRequestError, match="string too short"):
         client.videos.create(prompt="")
-    response = httpx.post(f"{video_emulator.base_url}/videos", json={"size": "720x1280"},
-                          headers={"Authorization": f"Bearer {video_emulator.api_key}"})
+    response = httpx.post(
+        f"{video_emulator.base_url}/videos",
+        json={"size": "720x1280"},
+        headers={"Authorization": f"Bearer {video_emulator.api_key}"},
+    )
     assert response.status_code == 400
     assert response.json()["error"]["message"] == "Missing required parameter: 'prompt'."
 
 
 def test_reference_image_must_match_the_size(client):
     with pytest.raises(openai.BadRequestError) as excinfo:
-        client.videos.create(prompt="a shoe", size="720x1280",
-                             input_reference=("ref.png", png_bytes((1280, 720)), "image/png"))
+        client.videos.create(
+            prompt="a shoe", size="720x1280", input_reference=("ref.png", png_bytes((1280, 720)), "image/png")
+        )
     assert excinfo.value.message.endswith("Inpaint image must match the requested width and height")
     assert error_of(excinfo)["param"] == "input_reference"
 

@@ -20,26 +20,47 @@ from sora_products.emulator.store import Job, RenderSpec
 
 
 def test_bracketed_keys_nest():
-    pairs = [("prompt", "p"), ("input_reference[image_url]", "https://x/y.png"), ("characters[][id]", "char_1"),
-             ("characters[][id]", "char_2"), ("video[id]", "video_1")]
-    assert nest(pairs) == {"prompt": "p", "input_reference": {"image_url": "https://x/y.png"},
-                           "characters": [{"id": "char_1"}, {"id": "char_2"}], "video": {"id": "video_1"}}
+    pairs = [
+        ("prompt", "p"),
+        ("input_reference[image_url]", "https://x/y.png"),
+        ("characters[][id]", "char_1"),
+        ("characters[][id]", "char_2"),
+        ("video[id]", "video_1"),
+    ]
+    assert nest(pairs) == {
+        "prompt": "p",
+        "input_reference": {"image_url": "https://x/y.png"},
+        "characters": [{"id": "char_1"}, {"id": "char_2"}],
+        "video": {"id": "video_1"},
+    }
 
 
 def test_multipart_keeps_file_bytes_exactly():
     payload = b"\x89PNG\r\n\r\n--not-a-boundary\r\n\x00\xff"
-    body = (b"--BOUND\r\nContent-Disposition: form-data; name=\"prompt\"\r\n\r\na mug\r\n"
-            b"--BOUND\r\nContent-Disposition: form-data; name=\"input_reference\"; filename=\"r.png\"\r\n"
-            b"Content-Type: image/png\r\n\r\n" + payload + b"\r\n--BOUND--\r\n")
+    body = (
+        b'--BOUND\r\nContent-Disposition: form-data; name="prompt"\r\n\r\na mug\r\n'
+        b'--BOUND\r\nContent-Disposition: form-data; name="input_reference"; filename="r.png"\r\n'
+        b"Content-Type: image/png\r\n\r\n" + payload + b"\r\n--BOUND--\r\n"
+    )
     assert parse_multipart(body, b"BOUND") == [("prompt", "a mug"), ("input_reference", payload)]
 
 
 @given(st.binary(max_size=300), st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=50))
 def test_multipart_round_trips_any_payload(payload, text):
     boundary = b"b0undary7f3a9c"
-    body = (b"--" + boundary + b"\r\nContent-Disposition: form-data; name=\"t\"\r\n\r\n" + text.encode() +
-            b"\r\n--" + boundary + b"\r\nContent-Disposition: form-data; name=\"f\"; filename=\"x\"\r\n\r\n" +
-            payload + b"\r\n--" + boundary + b"--\r\n")
+    body = (
+        b"--"
+        + boundary
+        + b'\r\nContent-Disposition: form-data; name="t"\r\n\r\n'
+        + text.encode()
+        + b"\r\n--"
+        + boundary
+        + b'\r\nContent-Disposition: form-data; name="f"; filename="x"\r\n\r\n'
+        + payload
+        + b"\r\n--"
+        + boundary
+        + b"--\r\n"
+    )
     assert parse_multipart(body, boundary) == [("t", text), ("f", payload)]
 
 
@@ -71,8 +92,11 @@ def test_every_setting_has_a_command_line_option():
     add_arguments(parser)
     dests = {action.dest for action in parser._actions}
     assert set(EmulatorConfig().to_dict()) <= dests
-    config = config_from_options(vars(parser.parse_args(
-        ["--port", "0", "--fast", "--moderation-word", "x", "--drop-creates", "2", "--only-2025"])))
+    config = config_from_options(
+        vars(
+            parser.parse_args(["--port", "0", "--fast", "--moderation-word", "x", "--drop-creates", "2", "--only-2025"])
+        )
+    )
     assert (config.port, config.fast, config.moderation_words, config.drop_create_responses) == (0, True, ("x",), 2)
     assert config.allow_2026 is False and config.complete_after == 6.0
 
@@ -119,8 +143,19 @@ def test_ambient_sound_is_quiet_and_faded():
 
 def test_job_status_rises_with_time():
     spec = RenderSpec(720, 1280, 4, "p")
-    job = Job(id="video_x", kind="create", model="sora-2", size="720x1280", seconds="4", prompt="p",
-              created_at=0, started=100.0, complete_after=10.0, spec=spec, directory="/nonexistent")
+    job = Job(
+        id="video_x",
+        kind="create",
+        model="sora-2",
+        size="720x1280",
+        seconds="4",
+        prompt="p",
+        created_at=0,
+        started=100.0,
+        complete_after=10.0,
+        spec=spec,
+        directory="/nonexistent",
+    )
     assert job.live_status(100.5) == ("queued", 0)
     assert job.live_status(105.0) == ("in_progress", 49)
     assert job.live_status(130.0) == ("in_progress", 99)  # deadline passed, render not finished

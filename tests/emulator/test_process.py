@@ -36,15 +36,26 @@ def test_subprocess_serves_the_sdk_and_takes_faults_at_run_time():
 
 def test_command_line_is_built_from_settings():
     argv = emulator_command(port=0, fast=True, allow_2026=False, moderation_words=["a", "b"], api_key=None)
-    assert argv[1:] == ["-m", "sora_products.emulator", "--port", "0", "--fast", "--only-2025",
-                        "--moderation-word", "a", "--moderation-word", "b"]
+    assert argv[1:] == [
+        "-m",
+        "sora_products.emulator",
+        "--port",
+        "0",
+        "--fast",
+        "--only-2025",
+        "--moderation-word",
+        "a",
+        "--moderation-word",
+        "b",
+    ]
     with pytest.raises(ValueError, match="workerz"):
         emulator_command(workerz=3)
 
 
 def test_help_lists_the_fault_options():
-    result = subprocess.run([sys.executable, "-m", "sora_products.emulator", "--help"], capture_output=True,
-                            text=True, cwd=ROOT, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "sora_products.emulator", "--help"], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
     assert result.returncode == 0
     for option in ("--complete-after", "--drop-creates", "--truncate-downloads", "--webhook-secret", "--fast"):
         assert option in result.stdout
@@ -54,7 +65,10 @@ def test_django_management_command_starts_the_same_server():
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "PYTHONPATH": str(ROOT)}
     process = subprocess.Popen(
         [sys.executable, "-m", "django", "sora_emulator", "--port", "0", "--fast", "--complete-after", "0.2"],
-        stdout=subprocess.PIPE, text=True, cwd=ROOT, env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env=env,
     )
     try:
         line = process.stdout.readline()

@@ -73,8 +73,13 @@ def test_completed_event_is_signed_and_retried(client, video_emulator, receiver)
     event = client.webhooks.unwrap(body, headers, secret=secret)
     assert event.type == "video.completed" and event.data.id == video.id
     assert event.id.startswith("evt_") and len(event.id) == 36
-    assert json.loads(body) == {"id": event.id, "object": "event", "created_at": event.created_at,
-                                "type": "video.completed", "data": {"id": video.id}}
+    assert json.loads(body) == {
+        "id": event.id,
+        "object": "event",
+        "created_at": event.created_at,
+        "type": "video.completed",
+        "data": {"id": video.id},
+    }
     assert standardwebhooks.Webhook(secret).verify(body, headers)["data"]["id"] == video.id
     stats = video_emulator.stats()["webhooks"]
     assert (stats["events"], stats["attempts"], stats["delivered"]) == (1, 2, 1)
@@ -106,8 +111,9 @@ def test_a_tampered_body_fails_verification(client, video_emulator, receiver):
 
 def test_delivery_gives_up_after_the_configured_attempts(client, video_emulator, receiver):
     receiver.statuses = [503, 302, 500, 500]
-    video_emulator.configure(webhook_url=receiver.url, webhook_secret=new_secret(), webhook_attempts=3,
-                             failure_rate=1.0)
+    video_emulator.configure(
+        webhook_url=receiver.url, webhook_secret=new_secret(), webhook_attempts=3, failure_rate=1.0
+    )
     client.videos.create(prompt="a shoe")
     receiver.wait_for(3)
     time.sleep(0.3)
@@ -117,8 +123,9 @@ def test_delivery_gives_up_after_the_configured_attempts(client, video_emulator,
 
 
 def test_unreachable_receiver_is_retried_then_given_up(client, video_emulator):
-    video_emulator.configure(webhook_url="http://127.0.0.1:9/nothing", webhook_secret=new_secret(),
-                             webhook_attempts=2, failure_rate=1.0)
+    video_emulator.configure(
+        webhook_url="http://127.0.0.1:9/nothing", webhook_secret=new_secret(), webhook_attempts=2, failure_rate=1.0
+    )
     client.videos.create(prompt="a shoe")
     deadline = time.monotonic() + 5
     while video_emulator.stats()["webhooks"]["gave_up"] == 0 and time.monotonic() < deadline:
