@@ -15,7 +15,7 @@ from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files import File
 from django.db import models
-from django.db.models.signals import post_save
+from django.db.models.signals import post_init, post_save
 from django.utils.module_loading import import_string
 
 
@@ -86,6 +86,14 @@ class ProductAdapter:
         """The product an ``image_model`` row belongs to."""
         raise NotImplementedError
 
+    def snapshot(self, product: models.Model) -> tuple | None:
+        """Cheap raw values of everything a video depends on, or None when that can't be told cheaply.
+
+        A save whose snapshot equals the one taken when the instance was loaded changes no video,
+        so it costs no query at all. Must not touch the database or storage.
+        """
+        return None
+
     def get_product_url(self, product: models.Model) -> str:
         get_url = getattr(product, "get_absolute_url", None)
         return get_url() if callable(get_url) else ""
@@ -115,6 +123,13 @@ class FieldAdapter(ProductAdapter):
     def get_source_image(self, product: models.Model) -> File | None:
         image = getattr(product, self.image_field, None)
         return image if image else None
+
+    def snapshot(self, product: models.Model) -> tuple | None:
+        names = [self.image_field, self.title_field, self.description_field, self.colour_field, self.category_field]
+        values = product.__dict__
+        if any(name and "__" in name for name in names) or any(name and name not in values for name in names):
+            return None  # related or deferred fields: reading them could query
+        return tuple(str(getattr(values[name], "name", values[name])) if name else "" for name in names)
 
     def get_title(self, product: models.Model) -> str:
         return str(_field_value(product, self.title_field) or product)
@@ -160,6 +175,9 @@ class RelatedImageAdapter(FieldAdapter):
     def get_product_for_image(self, image: models.Model) -> models.Model | None:
         return getattr(image, self.product_field, None)
 
+    def snapshot(self, product: models.Model) -> tuple | None:
+        return None  # the photo lives in another table
+
 
 def _has_field(model: type[models.Model], name: str) -> bool:
     return name == "pk" or any(f.name == name for f in model._meta.get_fields())
@@ -197,6 +215,7 @@ def unregister(model: type[models.Model]) -> None:
     except KeyError:
         raise RegistrationError(f"{model._meta.label} is not registered with sora_products.") from None
     post_save.disconnect(sender=model, dispatch_uid=_uid(model))
+    post_init.disconnect(sender=model, dispatch_uid=_uid(model))
     if adapter.image_model is not None:
         post_save.disconnect(sender=adapter.image_model, dispatch_uid=_uid(adapter.image_model))
 
@@ -249,8 +268,9 @@ def _uid(model: type[models.Model]) -> str:
 
 
 def _connect(model: type[models.Model], adapter: ProductAdapter) -> None:
-    from sora_products.signals import image_saved, product_saved
+    from sora_products.signals import image_saved, product_loaded, product_saved
 
+    post_init.connect(product_loaded, sender=model, dispatch_uid=_uid(model), weak=False)
     post_save.connect(product_saved, sender=model, dispatch_uid=_uid(model), weak=False)
     if adapter.image_model is not None:
         post_save.connect(image_saved, sender=adapter.image_model, dispatch_uid=_uid(adapter.image_model), weak=False)

@@ -21,7 +21,24 @@ video_failed = Signal()
 """Sent with ``video`` when a ProductVideo ends without a video; ``video.error_message`` says why."""
 
 
-def product_saved(sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any) -> None:
+SNAPSHOT = "_sora_products_snapshot"
+
+
+def product_loaded(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
+    """Remember what a loaded product's videos depend on, so an unrelated save costs nothing."""
+    if instance.pk is None:
+        return
+    try:
+        from sora_products.catalog import get_adapter
+
+        setattr(instance, SNAPSHOT, get_adapter(instance).snapshot(instance))
+    except Exception:
+        logger.debug("No snapshot for %s %s", sender.__name__, instance.pk, exc_info=True)
+
+
+def product_saved(
+    sender: type[models.Model], instance: models.Model, raw: bool = False, created: bool = False, **kwargs: Any
+) -> None:
     """Ask for the auto presets when the photo or the prompt's inputs changed."""
     if raw:
         return
@@ -29,7 +46,12 @@ def product_saved(sender: type[models.Model], instance: models.Model, raw: bool 
         from sora_products import jobs
         from sora_products.catalog import get_adapter
 
-        jobs.product_changed(instance, get_adapter(instance))
+        adapter = get_adapter(instance)
+        snapshot = adapter.snapshot(instance)
+        if not created and snapshot is not None and snapshot == getattr(instance, SNAPSHOT, None):
+            return
+        jobs.product_changed(instance, adapter)
+        setattr(instance, SNAPSHOT, snapshot)
     except Exception:
         logger.exception("sora_products could not record videos for %s %s", sender.__name__, instance.pk)
 
