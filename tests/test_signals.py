@@ -119,3 +119,13 @@ def test_video_ready_and_failed_signals_are_sent(django_capture_on_commit_callba
     finally:
         video_failed.disconnect(dispatch_uid="t")
     assert received == [video.pk]
+
+
+def test_saving_a_loaded_product_with_unrelated_changes_costs_no_extra_query(django_assert_num_queries):
+    product = Product.objects.get(pk=make_product().pk)
+    product.price = Decimal("12.00")
+    with django_assert_num_queries(1):  # the UPDATE of the product itself
+        product.save()
+    product.colour = "ivory"  # a prompt input: now the app looks
+    product.save()
+    assert videos(product).filter(outdated=True).count() == 1
