@@ -37,7 +37,7 @@ def video_cards(
             status_html=display.live_status(video, endpoint),
             preview_html=display.preview(video, endpoint, size="medium"),
             change_url=reverse(f"{site_name}:sora_products_productvideo_change", args=[quote(video.pk)]),
-            cost_text=display.money(display.video_cost(video)) if show_costs else None,
+            cost_text=display.cost_text(video) if show_costs else None,
         )
         for video in videos
     ]

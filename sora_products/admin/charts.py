@@ -118,7 +118,9 @@ def spend_chart(bars: Sequence[DayBar], daily_cap: Decimal | None = None) -> Saf
             )
         )
         parts.append(format_html("<g><title>{}</title>{}</g>", _tooltip(bar), mark_safe("".join(rects))))
-        if index % label_every == 0 or index == len(bars) - 1:
+        last = len(bars) - 1
+        # Every few days, and always the last day, but never two labels on top of each other.
+        if index == last or (index % label_every == 0 and last - index >= label_every / 2):
             parts.append(
                 format_html(
                     '<text class="sora-chart__label" x="{}" y="{}" text-anchor="middle">{}</text>',

@@ -11,8 +11,7 @@ from decimal import Decimal
 
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -24,27 +23,17 @@ from sora_products.admin import display, permissions
 from sora_products.admin.budget_left import BudgetLine, budget_lines
 from sora_products.admin.charts import DayBar, spend_chart
 from sora_products.admin.explain import explain, is_refusal
+from sora_products.admin.ledger import ZERO, committed_sum
 from sora_products.conf import app_settings
 from sora_products.models import ProductVideo, Spend, SpendKind, VideoStatus
 
 PERIODS = (7, 30, 90)
 DEFAULT_PERIOD = 30
 TOP_PRODUCTS = 10
-ZERO = Decimal("0")
-MONEY = DecimalField(max_digits=14, decimal_places=2)
 
 
-def _amount(kind: str | None = None) -> Sum:
-    """Spend as the budget counts it: settled amounts, open reservations and billed refusals."""
-    settled = When(kind=SpendKind.SETTLED, then=Coalesce(F("settled_amount"), F("amount")))
-    held = When(kind__in=[SpendKind.RESERVED, SpendKind.LOSS], then=F("amount"))
-    if kind == SpendKind.SETTLED:
-        whens = [settled]
-    elif kind is not None:
-        whens = [When(kind=kind, then=F("amount"))]
-    else:
-        whens = [settled, held]
-    return Coalesce(Sum(Case(*whens, default=Value(ZERO), output_field=MONEY)), Value(ZERO), output_field=MONEY)
+def _amount(kind: str | None = None):
+    return committed_sum(kind)
 
 
 def _cents(value: Decimal | float | None) -> Decimal:
@@ -185,7 +174,7 @@ def build_report(days: int = DEFAULT_PERIOD, *, site_name: str = "admin", today:
     spends = Spend.objects.filter(day__gte=since, day__lte=today)
     bars = _bars(spends, since, today)
     total = sum((bar.total for bar in bars), ZERO)
-    made = ProductVideo.objects.filter(status=VideoStatus.READY, completed_at__date__gte=since).count()
+    made = spends.filter(kind=SpendKind.SETTLED).values("video").distinct().count()
     return CostReport(
         days=days,
         since=since,

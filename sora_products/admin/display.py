@@ -9,11 +9,15 @@ from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from sora_products.admin.ledger import spent_on
 from sora_products.conf import app_settings
 from sora_products.models import ProductVideo, VideoStatus
+
+ERROR_CHARS = 110
 
 PRESET_LABELS = {
     "showcase": _("Showcase, portrait"),
@@ -71,15 +75,22 @@ def progress_bar(video: ProductVideo) -> SafeString:
     )
 
 
-def live_status(video: ProductVideo, status_endpoint: str) -> SafeString:
+def short_error(video: ProductVideo) -> str:
+    """The error for a list cell: the first sentence or so; the video's page has all of it."""
+    return Truncator(video.error_message).chars(ERROR_CHARS) if error_shown(video) else ""
+
+
+def error_shown(video: ProductVideo) -> bool:
+    """Errors of finished videos and of videos waiting for budget; a running job's retries are noise."""
+    return bool(video.error_message) and (not video.is_active or video.status == VideoStatus.BLOCKED)
+
+
+def live_status(video: ProductVideo, status_endpoint: str, *, with_error: bool = True) -> SafeString:
     """Status with a progress bar the admin script keeps current while the video is being made."""
     attrs = _live_attrs(video, status_endpoint)
     bar = progress_bar(video) if video.is_active else ""
-    error = (
-        format_html('<span class="sora-error">{}</span>', video.error_message)
-        if video.error_message and not video.is_active
-        else ""
-    )
+    error = short_error(video) if with_error else ""
+    error = format_html('<span class="sora-error" title="{}">{}</span>', video.error_message, error) if error else ""
     return format_html(
         '<span class="sora-state" data-sora-video="{}" data-sora-active="{}" data-sora-status-url="{}">{}{}{}</span>',
         attrs["id"],
@@ -99,12 +110,16 @@ def aspect(video: ProductVideo) -> str:
     return f"{width} / {height}"
 
 
-def player(video: ProductVideo, *, preload: str = "none") -> SafeString:
-    """The stored MP4 in a muted inline player with its poster; nothing when there is no file yet."""
+def player(video: ProductVideo, *, preload: str = "none", controls: bool = True) -> SafeString:
+    """The stored MP4 in a muted inline player with its poster; nothing when there is no file yet.
+
+    Without controls (the list's thumbnails) the clip loops while the pointer is over it.
+    """
     if not video.video_file:
         return format_html("{}", "")
     return format_html(
-        '<video controls muted playsinline preload="{}" poster="{}"><source src="{}" type="video/mp4">{}</video>',
+        '<video {} muted playsinline preload="{}" poster="{}"><source src="{}" type="video/mp4">{}</video>',
+        "controls" if controls else "loop",
         preload,
         poster_url(video),
         video.video_file.url,
@@ -116,11 +131,14 @@ def preview(video: ProductVideo, status_endpoint: str, *, size: str = "small") -
     """A player when the video is stored, else its poster or a placeholder that turns into a player."""
     attrs = _live_attrs(video, status_endpoint)
     if video.video_file:
-        inner = player(video, preload="metadata" if size == "large" else "none")
+        inner = player(video, preload="metadata" if size == "large" else "none", controls=size != "small")
     elif poster_url(video):
         inner = format_html('<img src="{}" alt="{}" loading="lazy">', poster_url(video), gettext("Reference image"))
     else:
-        inner = format_html('<span class="sora-preview__empty">{}</span>', gettext("No preview yet"))
+        empty = gettext("No preview yet") if video.is_active else gettext("No video")
+        inner = format_html(
+            '<span class="sora-preview__empty" title="{}">{}</span>', empty, "" if size == "small" else empty
+        )
     return format_html(
         '<span class="sora-preview sora-preview--{}" style="aspect-ratio: {}" data-sora-video="{}" '
         'data-sora-active="{}" data-sora-status-url="{}">{}</span>',
@@ -154,8 +172,25 @@ def product_link(video: ProductVideo, site_name: str = "admin") -> SafeString:
     return format_html('<a href="{}">{}</a>', url, str(product))
 
 
-def video_cost(video: ProductVideo) -> Decimal | None:
-    """What the video cost, or what it is expected to cost while it is being made."""
+def cost_text(video: ProductVideo) -> str:
+    """The actual cost of a made video, "~" and the estimate while it is being made, else what it cost."""
     if video.actual_cost is not None:
-        return video.actual_cost
-    return video.estimated_cost if video.estimated_cost else None
+        return money(video.actual_cost)
+    if video.is_active:
+        return gettext("~%(cost)s") % {"cost": money(video.estimated_cost)}
+    return money(spent_on(video))
+
+
+def live_field(video: ProductVideo, status_endpoint: str, field: str, text: str, css: str = "") -> SafeString:
+    """A value the admin script replaces (``cost`` or ``review``) when the video's status changes."""
+    attrs = _live_attrs(video, status_endpoint)
+    return format_html(
+        '<span data-sora-video="{}" data-sora-active="{}" data-sora-status-url="{}">'
+        '<span class="{}" data-sora-field="{}">{}</span></span>',
+        attrs["id"],
+        attrs["active"],
+        attrs["url"],
+        css,
+        field,
+        text,
+    )

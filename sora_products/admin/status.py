@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from sora_products.admin.display import file_url, money, poster_url, video_cost
+from sora_products.admin.display import cost_text, file_url, poster_url, short_error
 from sora_products.models import ProductVideo, VideoStatus
 
 MAX_IDS = 100
@@ -35,11 +35,11 @@ def video_status(video: ProductVideo, *, live: bool, show_costs: bool) -> dict[s
         "live": live,
         "video_url": file_url(video.video_file),
         "poster_url": poster_url(video),
-        "error": video.error_message if not video.is_active or video.status == VideoStatus.BLOCKED else "",
+        "error": short_error(video),
         "player_fallback": _("Your browser cannot play this video."),
     }
     if show_costs:
-        data["cost"] = money(video_cost(video))
+        data["cost"] = cost_text(video)
     return data
 
 

@@ -9,7 +9,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpR
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.text import capfirst
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -18,6 +21,7 @@ from sora_products.admin import display, permissions
 from sora_products.admin.cards import video_cards
 from sora_products.admin.explain import explain, storefront_note
 from sora_products.admin.filters import PresetFilter, ProductSearchMixin, RemixFilter
+from sora_products.admin.ledger import spent_subquery
 from sora_products.admin.remix import RemixForm, remix_chain
 from sora_products.admin.status import parse_ids, statuses
 from sora_products.models import ProductVideo, ReviewState, VideoStatus
@@ -32,10 +36,9 @@ class ProductVideoAdmin(ProductSearchMixin, admin.ModelAdmin):
         "product_column",
         "status_column",
         "provider_model",
-        "duration",
         "cost_column",
         "review_column",
-        "created_at",
+        "created",
     ]
     list_display_links = ["video_label"]
     list_filter = [
@@ -53,14 +56,29 @@ class ProductVideoAdmin(ProductSearchMixin, admin.ModelAdmin):
     list_per_page = 50
     actions = ["approve_videos", "reject_videos", "retry_videos", "cancel_videos"]
     fieldsets = [
-        (None, {"fields": ["product_column", "preset", "status", "progress", "review_state", "reviewed_at", "origin"]}),
-        (gettext_lazy("What was asked"), {"fields": ["prompt", "remix_prompt", "remixed_from", "profile", "outdated"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "product_column",
+                    "preset",
+                    "status",
+                    "progress",
+                    "review_state",
+                    "reviewed_at",
+                    "origin",
+                    "remixed_from",
+                    "outdated",
+                ]
+            },
+        ),
         (
             gettext_lazy("Provider"),
             {"fields": ["provider", "model", "size", "seconds", "remote_id", "attempts", "expires_at"]},
         ),
         (gettext_lazy("Cost"), {"fields": ["estimated_cost", "actual_cost"]}),
         (gettext_lazy("Problem"), {"fields": ["error_code", "error_message"]}),
+        (gettext_lazy("Try-on"), {"fields": ["profile"]}),
         (
             gettext_lazy("Files"),
             {"classes": ["collapse"], "fields": ["video_file", "poster", "reference_image", "video_bytes"]},
@@ -94,7 +112,8 @@ class ProductVideoAdmin(ProductSearchMixin, admin.ModelAdmin):
         return permissions.can_remix(request)
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet:
-        return super().get_queryset(request).select_related("content_type").prefetch_related("product")
+        queryset = super().get_queryset(request).select_related("content_type").prefetch_related("product")
+        return queryset.annotate(sora_spent=spent_subquery())
 
     def get_list_display(self, request: HttpRequest) -> list[str]:
         columns = list(super().get_list_display(request))
@@ -103,18 +122,22 @@ class ProductVideoAdmin(ProductSearchMixin, admin.ModelAdmin):
         return columns
 
     def get_fieldsets(self, request: HttpRequest, obj: ProductVideo | None = None) -> list:
-        fieldsets = super().get_fieldsets(request, obj)
+        """Only the sections that say something about this video, and costs only for who may see them."""
+        hidden = set()
         if not permissions.can_see_costs(request):
-            fieldsets = [
-                fieldset for fieldset in fieldsets if fieldset[1]["fields"] != ["estimated_cost", "actual_cost"]
-            ]
-        return fieldsets
+            hidden.add("estimated_cost")
+        if obj is not None and not (obj.error_code or obj.error_message):
+            hidden.add("error_code")
+        if obj is not None and not obj.profile:
+            hidden.add("profile")
+        return [fieldset for fieldset in super().get_fieldsets(request, obj) if fieldset[1]["fields"][0] not in hidden]
 
     # --- columns ----------------------------------------------------------------------------------
 
     @admin.display(description=gettext_lazy("video"), ordering="pk")
-    def video_label(self, video: ProductVideo) -> str:
-        return f"#{video.pk} {display.preset_label(video.preset)}"
+    def video_label(self, video: ProductVideo):
+        remix = format_html(' <span class="sora-tag">{}</span>', _("remix")) if video.remixed_from_id else ""
+        return format_html("#{} {}{}", video.pk, display.preset_label(video.preset), remix)
 
     @admin.display(description=gettext_lazy("preview"))
     def preview_column(self, video: ProductVideo):
@@ -129,27 +152,37 @@ class ProductVideoAdmin(ProductSearchMixin, admin.ModelAdmin):
         return display.live_status(video, display.status_url(self.admin_site.name))
 
     @admin.display(description=gettext_lazy("provider / model"), ordering="provider")
-    def provider_model(self, video: ProductVideo) -> str:
-        return f"{video.provider} · {video.model}"
-
-    @admin.display(description=gettext_lazy("duration"), ordering="seconds")
-    def duration(self, video: ProductVideo) -> str:
-        return _("%(seconds)d s") % {"seconds": video.seconds}
+    def provider_model(self, video: ProductVideo):
+        length = _("%(seconds)d s") % {"seconds": video.seconds}
+        return format_html(
+            '{} · {}<br><span class="sora-muted">{} · {}</span>', video.provider, video.model, length, video.size
+        )
 
     @admin.display(description=gettext_lazy("cost"), ordering="actual_cost")
-    def cost_column(self, video: ProductVideo) -> str:
-        cost = display.money(display.video_cost(video))
-        return cost if video.actual_cost is not None or cost == "—" else _("~%(cost)s") % {"cost": cost}
+    def cost_column(self, video: ProductVideo):
+        return display.live_field(video, display.status_url(self.admin_site.name), "cost", display.cost_text(video))
+
+    @admin.display(description=gettext_lazy("created"), ordering="created_at")
+    def created(self, video: ProductVideo):
+        when = localtime(video.created_at)
+        return format_html(
+            '{}<br><span class="sora-muted">{}</span>',
+            date_format(when, "SHORT_DATE_FORMAT"),
+            date_format(when, "TIME_FORMAT"),
+        )
 
     @admin.display(description=gettext_lazy("review"), ordering="review_state")
     def review_column(self, video: ProductVideo):
         outdated = format_html(' <span class="sora-tag">{}</span>', _("outdated")) if video.outdated else ""
-        return format_html(
-            '<span class="sora-review sora-review--{}">{}</span>{}',
-            video.review_state,
+        endpoint = display.status_url(self.admin_site.name)
+        review = display.live_field(
+            video,
+            endpoint,
+            "review",
             video.get_review_state_display(),
-            outdated,
+            f"sora-review sora-review--{video.review_state}",
         )
+        return format_html("{}{}", review, outdated)
 
     # --- actions ----------------------------------------------------------------------------------
 
@@ -283,6 +316,7 @@ class ProductVideoAdmin(ProductSearchMixin, admin.ModelAdmin):
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         extra_context = {**(extra_context or {})}
+        extra_context.setdefault("title", capfirst(self.opts.verbose_name_plural))
         if permissions.can_see_costs(request):
             extra_context["sora_costs_url"] = reverse(f"{self.admin_site.name}:sora_products_spend_changelist")
         return super().changelist_view(request, extra_context)
@@ -299,10 +333,13 @@ class ProductVideoAdmin(ProductSearchMixin, admin.ModelAdmin):
     def _detail_context(self, request: HttpRequest, video: ProductVideo) -> dict:
         (card,) = video_cards([video], request, self.admin_site.name)
         live = video.is_live
-        card_large = display.preview(video, display.status_url(self.admin_site.name), size="large")
+        endpoint = display.status_url(self.admin_site.name)
+        card_large = display.preview(video, endpoint, size="large")
         return {
             "card": card,
             "preview": card_large,
+            "status": display.live_status(video, endpoint, with_error=False),
+            "prompt_is_change": bool(video.remix_prompt) and video.prompt == video.remix_prompt,
             "explanation": explain(video),
             "chain": remix_chain(video),
             "reference_url": display.file_url(video.reference_image),

@@ -54,7 +54,10 @@ def ledger():
 def test_the_costs_page_is_linked_from_the_admin_index_and_the_video_list(admin_client):
     assert reverse("admin:sora_products_spend_changelist") == COSTS
     assert f'href="{COSTS}"' in admin_client.get("/admin/").content.decode()
-    assert f'href="{COSTS}" class="sora-costs-link"' in admin_client.get("/admin/sora_products/productvideo/").content.decode()
+    assert (
+        f'href="{COSTS}" class="sora-costs-link"'
+        in admin_client.get("/admin/sora_products/productvideo/").content.decode()
+    )
 
 
 def test_the_costs_page_shows_spend_budget_breakdowns_and_failures(admin_client, ledger):

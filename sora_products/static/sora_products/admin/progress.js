@@ -29,8 +29,10 @@
   }
 
   function makePlayer(video, el) {
+    var small = el.classList.contains("sora-preview--small");
     var player = document.createElement("video");
-    player.controls = true;
+    player.controls = !small;
+    player.loop = small;
     player.muted = true;
     player.playsInline = true;
     player.setAttribute("playsinline", "");
@@ -42,7 +44,7 @@
     source.type = "video/mp4";
     player.appendChild(source);
     player.appendChild(document.createTextNode(video.player_fallback || ""));
-    if (el.classList.contains("sora-preview--small")) hoverPlay(player);
+    if (small) hoverPlay(player);
     return player;
   }
 
@@ -104,6 +106,7 @@
         var name = field.getAttribute("data-sora-field");
         var value = name === "review" ? video.review_label : video[name];
         if (value !== undefined && value !== null) field.textContent = value;
+        if (name === "review") field.className = "sora-review sora-review--" + video.review_state;
       });
     });
   }
