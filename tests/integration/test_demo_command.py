@@ -1,0 +1,86 @@
+"""`manage.py demo` (what `make demo` runs): serves the seeded shop, and Ctrl-C leaves no process behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = [pytest.mark.worker]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def descendants(pid: int) -> set[int]:
+    children = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                children.add(int(entry.name))
+    for child in list(children):
+        children |= descendants(child)
+    return children
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_demo_serves_the_seeded_shop_and_ctrl_c_stops_everything(tmp_path):
+    port, emulator_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "demo_shop.settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+        "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),
+        "PORT": str(port),
+        "EMULATOR_PORT": str(emulator_port),
+    }
+    env.pop("SORA_REDIS_URL", None)
+    demo = subprocess.Popen(
+        [sys.executable, "manage.py", "demo"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    output = []
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            line = demo.stdout.readline()
+            output.append(line)
+            if "Press Ctrl-C" in line or demo.poll() is not None:
+                break
+        assert "login: admin / admin" in "".join(output), "".join(output)
+        page = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10).read().decode()
+        assert "Linen Midi Dress" in page and "Court Sneakers" in page
+        children = descendants(demo.pid)
+        assert len(children) >= 3  # web server, worker, emulator
+    finally:
+        demo.send_signal(signal.SIGINT)
+        tail, _ = demo.communicate(timeout=60)
+    assert "no process left running" in tail
+    time.sleep(0.5)
+    assert not [pid for pid in children if alive(pid)], "processes survived Ctrl-C"
