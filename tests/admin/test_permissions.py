@@ -102,3 +102,22 @@ def test_people_who_are_not_staff_are_sent_to_the_login_page(client, video):
     for url in (COSTS, video_url("status"), video_url("remix", video)):
         response = client.get(url)
         assert response.status_code == 302 and "/admin/login/" in response["Location"], url
+
+
+def test_no_page_or_json_ever_shows_the_provider_key(admin_client, settings, video):
+    secret = "sk-live-do-not-show-7f3a"
+    provider = {"BASE_URL": "http://127.0.0.1:9/v1", "API_KEY": secret, "EMULATOR": False}
+    settings.SORA_PRODUCTS = {**settings.SORA_PRODUCTS, "PROVIDERS": {"default": provider}}
+    urls = [
+        video_url("changelist"),
+        video_url("change", video),
+        video_url("remix", video),
+        video_url("status") + f"?ids={video.pk}",
+        COSTS,
+        product_url("change", video.product),
+        product_url("generate_video", video.product),
+    ]
+    for url in urls:
+        response = admin_client.get(url)
+        assert response.status_code == 200, url
+        assert secret not in response.content.decode(), url
