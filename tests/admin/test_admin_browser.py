@@ -18,7 +18,7 @@ pytestmark = [
 
 def test_generate_from_the_product_list_and_watch_it_finish(stack, browser, artifacts_dir):
     stack.apply(AUTO_GENERATE=False)
-    stack.emulator.configure(complete_after=4.0)  # long enough to see the bar move
+    stack.emulator.configure(complete_after=5.0)  # long enough to see the bar move
     User.objects.create_superuser("boss", "boss@example.com", "correct horse")
     product = make_product(name="Canvas sneaker", category="shoes", colour="white")
     stack.start_worker()
@@ -36,26 +36,31 @@ def test_generate_from_the_product_list_and_watch_it_finish(stack, browser, arti
     assert page.is_checked("input[name=preset][value=showcase]")
     page.click("input[type=submit][value='Generate videos']")
 
-    page.wait_for_selector(".sora-progress")
-    page.evaluate("window.soraNotReloaded = true")
-    video = ProductVideo.objects.get()
-    assert video.preset == "showcase"
-    seen = set()
-    page.expose_function("soraSeen", lambda value: seen.add(value))
-    page.evaluate(
-        "new MutationObserver(() => document.querySelectorAll('.sora-progress__label')"
-        ".forEach(el => window.soraSeen(el.textContent)))"
-        ".observe(document.body, {subtree: true, childList: true, characterData: true})"
-    )
-    page.wait_for_selector(".sora-progress__label:text('100%')", timeout=45_000)
-    player = page.wait_for_selector(".sora-preview video", timeout=10_000)
-    assert page.evaluate("window.soraNotReloaded") is True, "the page updated itself"
-    assert player.get_attribute("poster")
-    page.wait_for_function(
-        "document.querySelector('.sora-preview video').readyState >= 1", timeout=10_000
-    )  # the stored MP4 is served and its metadata loads
-    assert page.inner_text(".sora-state .sora-status") == "Ready"
-    video.refresh_from_db()
-    assert video.status == VideoStatus.READY, video.error_message
-    assert "100%" in seen
+    try:
+        page.wait_for_selector(".sora-progress")
+        page.evaluate("window.soraNotReloaded = true")
+        video = ProductVideo.objects.get()
+        assert video.preset == "showcase"
+        seen = set()
+        page.expose_function("soraSeen", lambda value: seen.add(value))
+        page.evaluate(
+            "new MutationObserver(() => document.querySelectorAll('.sora-progress__label')"
+            ".forEach(el => window.soraSeen(el.textContent)))"
+            ".observe(document.body, {subtree: true, childList: true, characterData: true})"
+        )
+        page.wait_for_selector(".sora-progress__label:text('100%')", timeout=45_000)
+        player = page.wait_for_selector(".sora-preview video", timeout=10_000)
+        assert page.evaluate("window.soraNotReloaded") is True, "the page updated itself"
+        assert player.get_attribute("poster")
+        page.wait_for_function(
+            "document.querySelector('.sora-preview video').readyState >= 1", timeout=10_000
+        )  # the stored MP4 is served and its metadata loads
+        assert page.inner_text(".sora-state .sora-status") == "Ready"
+        video.refresh_from_db()
+        assert video.status == VideoStatus.READY, video.error_message
+        assert "100%" in seen
+        assert any(0 < int(value.rstrip("%")) < 100 for value in seen), f"the bar moved: {sorted(seen)}"
+    except Exception as exc:
+        page.screenshot(path=str(artifacts_dir / "admin-generate-failed.png"))
+        raise AssertionError(f"{exc}\nworker log:\n{stack.worker_log()}") from exc
     page.screenshot(path=str(artifacts_dir / "admin-generate.png"), full_page=False)
