@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import os
 import shutil
 import tempfile
 import threading
@@ -58,6 +59,7 @@ class Emulator:
         else:
             self.data_dir = tempfile.mkdtemp(prefix="sora-emulator-")
             self._own_data_dir = True
+        self.lifecycle.use_stock_clips(os.path.join(self.data_dir, "stock"))
         api = VideoApi(self.config, self.store, self.lifecycle, self.faults, self._stats, self.data_dir)
         router = Router(self.config, api, ControlApi(self), self.faults, self._stats)
 

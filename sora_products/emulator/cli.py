@@ -41,6 +41,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="fast renders for tests: 6 fps and ultrafast x264 (same size and duration)",
     )
     timing.add_argument("--fps", type=int, help="frame rate (default 24, or 6 with --fast)")
+    timing.add_argument(
+        "--instant",
+        action="store_true",
+        default=None,
+        help="serve one stock clip per size and duration instead of rendering each job (client benchmarks)",
+    )
     timing.add_argument("--render-threads", type=int, help="x264 threads per render (default 1; 0 = auto)")
     timing.add_argument(
         "--only-2025",

@@ -30,6 +30,7 @@ class EmulatorConfig:
     # Rendering.
     fast: bool = False  # low frame rate and the fastest x264 preset; size and duration unchanged
     fps: int | None = None  # None: 24, or 6 in fast mode
+    instant: bool = False  # one stock clip per shape, linked into every job: for clients' throughput benchmarks
     render_threads: int = 1  # x264 threads per render; the worker pool gives the parallelism
 
     # Faults (see faults.py); the *_next / *_creates / drop / truncate counters count down.
@@ -108,7 +109,7 @@ def _coerce(config: EmulatorConfig, name: str, value: Any) -> Any:
         if name in {"api_key", "data_dir", "fps", "seed", "webhook_url", "webhook_secret"}:
             return None
         raise TypeError(f"{name} cannot be null.")
-    if isinstance(sample, bool) or name in {"fast", "allow_2026", "quota_exceeded", "log_requests"}:
+    if isinstance(sample, bool) or name in {"fast", "instant", "allow_2026", "quota_exceeded", "log_requests"}:
         if not isinstance(value, bool):
             raise TypeError(f"{name} must be true or false.")
         return value

@@ -7,6 +7,7 @@ import shutil
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from .config import EmulatorConfig
 from .errors import GENERATION_FAILED
@@ -26,6 +27,13 @@ class Lifecycle:
         self._scheduler = Scheduler("sora-emulator-clock")
         self._pool: ThreadPoolExecutor | None = None
         self._stopped = False
+        self._stock: Any = None
+
+    def use_stock_clips(self, root: str) -> None:
+        """Where --instant keeps its stock clips (the emulator's data folder)."""
+        from .stock import StockClips  # PyAV is only needed once something renders
+
+        self._stock = StockClips(root)
 
     def start(self) -> None:
         """Start the clock and the render pool."""
@@ -65,7 +73,10 @@ class Lifecycle:
         )
         error = None
         try:
-            result = render(job.spec, job.directory, settings, should_stop=gone)
+            if self._config.instant and self._stock is not None:
+                result = self._stock.place(job.spec, job.directory, settings)
+            else:
+                result = render(job.spec, job.directory, settings, should_stop=gone)
             log.info("rendered %s (%s, %ss) in %.2fs", job.id, job.size, job.seconds, result.seconds)
         except Exception as exc:
             if gone():
