@@ -11,8 +11,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from sora_products.models import ProductVideo
-from sora_products.status import file_url
+from sora_products.storefront import LiveVideo
 
 # The escapes of django.utils.html.json_script: no "<", ">" or "&" survives, so product text
 # cannot close the script element or open a comment, whatever it contains.
@@ -29,20 +28,18 @@ def absolute(url: str, request: HttpRequest | None) -> str:
     return request.build_absolute_uri(url) if request is not None and url else url
 
 
-def video_object(video: ProductVideo, title: str, description: str, request: HttpRequest | None) -> dict[str, Any]:
+def video_object(video: LiveVideo, title: str, description: str, request: HttpRequest | None) -> dict[str, Any]:
     """The VideoObject fields search engines need: name, description, thumbnail, upload date, file, length."""
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "VideoObject",
         "name": title,
         "description": description[:300] or _("AI-generated video of %(title)s.") % {"title": title},
-        "contentUrl": absolute(file_url(video.video_file), request),
+        "contentUrl": absolute(video.video_url, request),
         "duration": f"PT{int(video.seconds)}S",
     }
-    poster = file_url(video.poster)
-    if poster:
-        data["thumbnailUrl"] = absolute(poster, request)
-    uploaded = video.completed_at or video.created_at
-    if uploaded:
-        data["uploadDate"] = uploaded.isoformat()
+    if video.poster_url:
+        data["thumbnailUrl"] = absolute(video.poster_url, request)
+    if video.completed_at:
+        data["uploadDate"] = video.completed_at.isoformat()
     return data

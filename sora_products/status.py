@@ -43,10 +43,10 @@ class ShopperState:
 
 
 def file_url(field: Any) -> str:
-    try:
-        return field.url if field else ""
-    except ValueError:
-        return ""
+    """The URL of a stored file, or "" when there is none."""
+    from sora_products.storefront import media_url
+
+    return media_url(field.storage, field.name) if field else ""
 
 
 def _failure_message(video: ProductVideo) -> str:

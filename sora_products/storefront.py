@@ -1,17 +1,22 @@
 """Finding the live video of products for storefront pages, one query for a whole listing.
 
 A listing page calls ``attach_videos(products)`` (or the ``{% prefetch_product_videos %}`` tag) once;
-``{% product_video %}`` then reads the attached value instead of querying per product.
+``{% product_video %}`` then reads the attached value instead of querying per product. What is
+attached is a LiveVideo: the few values a player needs, read without building model instances.
 """
 
 from __future__ import annotations
 
+import datetime
+import re
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage, Storage
 from django.db import models
 from django.db.models import Q
 
@@ -20,8 +25,59 @@ from sora_products.models import ProductVideo
 
 DEFAULT_PRESET = "showcase"
 CACHE_ATTR = "_sora_products_live_videos"
+# Storage names that URL quoting leaves as they are and that contain no dot segments.
+_PLAIN_NAME = re.compile(r"^[A-Za-z0-9_\-][A-Za-z0-9_\-/]*(\.[A-Za-z0-9]+)?$")
 
 ProductKey = tuple[int, str]
+
+
+def media_url(storage: Storage, name: str) -> str:
+    """``storage.url(name)``, computed directly for local storage and the names the app generates."""
+    if not name:
+        return ""
+    if type(storage).url is FileSystemStorage.url and _PLAIN_NAME.match(name):
+        base = storage.base_url
+        if base and base.endswith("/"):
+            return base + name  # what urljoin(base, filepath_to_uri(name)) returns for such names
+    try:
+        return storage.url(name)
+    except ValueError:
+        return ""
+
+
+@dataclass(frozen=True)
+class LiveVideo:
+    """What a storefront page needs of one live video; ``load()`` fetches the full ProductVideo row."""
+
+    pk: int
+    preset: str
+    video_name: str
+    poster_name: str
+    size: str
+    seconds: int
+    completed_at: datetime.datetime | None
+
+    @property
+    def video_url(self) -> str:
+        return media_url(ProductVideo._meta.get_field("video_file").storage, self.video_name)
+
+    @property
+    def poster_url(self) -> str:
+        return media_url(ProductVideo._meta.get_field("poster").storage, self.poster_name)
+
+    @property
+    def width_height(self) -> tuple[int | None, int | None]:
+        try:
+            width, height = (int(part) for part in self.size.lower().split("x"))
+        except ValueError:
+            return None, None
+        return width, height
+
+    def load(self) -> ProductVideo:
+        return ProductVideo.objects.get(pk=self.pk)
+
+
+LIVE_VIDEO_COLUMNS = ("pk", "preset", "video_file", "poster", "size", "seconds", "completed_at")
 
 
 def product_key(product: models.Model) -> ProductKey:
@@ -58,38 +114,62 @@ def product_url(product: models.Model) -> str:
     return get_adapter(product).get_product_url(product) or "/"
 
 
-def live_videos(products: Iterable[models.Model], preset: str = DEFAULT_PRESET) -> dict[ProductKey, ProductVideo]:
+def _content_type_ids(products: list[models.Model]) -> dict[type, int]:
+    """One content type lookup per product model, not per product."""
+    found: dict[type, int] = {}
+    for product in products:
+        if type(product) not in found:
+            found[type(product)] = product_key(product)[0]
+    return found
+
+
+def live_videos(products: Iterable[models.Model], preset: str = DEFAULT_PRESET) -> dict[ProductKey, LiveVideo]:
     """The newest live, profile-less video of ``preset`` for each product, in one query."""
+    products = list(products)
+    content_types = _content_type_ids(products)
     wanted: dict[int, set[str]] = defaultdict(set)
     for product in products:
-        content_type_id, object_id = product_key(product)
-        wanted[content_type_id].add(object_id)
+        wanted[content_types[type(product)]].add(str(product.pk))
     if not wanted:
         return {}
     condition = Q()
     for content_type_id, object_ids in wanted.items():
-        condition |= Q(content_type_id=content_type_id, object_id__in=sorted(object_ids))
+        condition |= Q(content_type_id=content_type_id, object_id__in=object_ids)
     rows = (
         ProductVideo.objects.live()
         .filter(condition, preset=preset, profile={})
-        .order_by("-completed_at", "-pk")
+        .values_list("content_type_id", "object_id", *LIVE_VIDEO_COLUMNS)
     )
-    found: dict[ProductKey, ProductVideo] = {}
-    for row in rows:
-        found.setdefault((row.content_type_id, row.object_id), row)
+    found: dict[ProductKey, LiveVideo] = {}
+    for content_type_id, object_id, *values in rows:
+        video = LiveVideo(*values)
+        key = (content_type_id, object_id)
+        # Newest wins; picked here rather than with ORDER BY, which costs more than the few rows it sorts.
+        if key not in found or _newer(video, found[key]):
+            found[key] = video
     return found
+
+
+def _newer(video: LiveVideo, than: LiveVideo) -> bool:
+    if video.completed_at and than.completed_at and video.completed_at != than.completed_at:
+        return video.completed_at > than.completed_at
+    if bool(video.completed_at) != bool(than.completed_at):
+        return bool(video.completed_at)
+    return video.pk > than.pk
 
 
 def attach_videos(products: Iterable[models.Model], preset: str = DEFAULT_PRESET) -> list[models.Model]:
     """Look up the live videos of all products at once and keep each on its product for the tags."""
     products = list(products)
     found = live_videos(products, preset)
+    content_types = _content_type_ids(products)
     for product in products:
-        product.__dict__.setdefault(CACHE_ATTR, {})[preset] = found.get(product_key(product))
+        video = found.get((content_types[type(product)], str(product.pk)))
+        product.__dict__.setdefault(CACHE_ATTR, {})[preset] = video
     return products
 
 
-def live_video(product: models.Model, preset: str = DEFAULT_PRESET) -> ProductVideo | None:
+def live_video(product: models.Model, preset: str = DEFAULT_PRESET) -> LiveVideo | None:
     """The product's live video of ``preset``: the attached value when there is one, else one query."""
     cache = product.__dict__.setdefault(CACHE_ATTR, {})
     if preset not in cache:

@@ -9,14 +9,16 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from django import template
 from django.http import HttpRequest
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from sora_products import tryon
@@ -25,8 +27,8 @@ from sora_products.conf import app_settings
 from sora_products.models import ProductVideo
 from sora_products.schema_org import ld_json_script, video_object
 from sora_products.specs import bucket_height
-from sora_products.status import file_url, shopper_state
-from sora_products.storefront import DEFAULT_PRESET, attach_videos, live_video, product_ref
+from sora_products.status import shopper_state
+from sora_products.storefront import DEFAULT_PRESET, LiveVideo, attach_videos, live_video, product_ref
 
 register = template.Library()
 
@@ -55,7 +57,7 @@ def sora_products_assets(context: template.Context) -> SafeString:
 
 
 @register.simple_tag
-def prefetch_product_videos(products: Any, preset: str = DEFAULT_PRESET) -> dict[str, ProductVideo | None]:
+def prefetch_product_videos(products: Any, preset: str = DEFAULT_PRESET) -> dict[str, LiveVideo | None]:
     """Look up the live videos of every product in one query; returns {product pk: video or None}.
 
     Pass the same list or queryset the page loops over: a queryset keeps the instances it loaded,
@@ -65,17 +67,12 @@ def prefetch_product_videos(products: Any, preset: str = DEFAULT_PRESET) -> dict
 
 
 @register.simple_tag
-def get_product_video(product: Any, preset: str = DEFAULT_PRESET) -> ProductVideo | None:
-    """``{% get_product_video product as video %}``: the live video or None (prefetched when available)."""
+def get_product_video(product: Any, preset: str = DEFAULT_PRESET) -> LiveVideo | None:
+    """``{% get_product_video product as video %}``: the live video or None (prefetched when available).
+
+    A LiveVideo: ``video.video_url``, ``video.poster_url``, ``video.width_height``, ``video.seconds``.
+    """
     return live_video(product, preset)
-
-
-def video_size(video: ProductVideo) -> tuple[int | None, int | None]:
-    try:
-        width, height = (int(part) for part in video.size.lower().split("x"))
-    except ValueError:
-        return None, None
-    return width, height
 
 
 def aria_label(title: str) -> str:
@@ -84,7 +81,7 @@ def aria_label(title: str) -> str:
     return _("Video: %(title)s") % {"title": title}
 
 
-@register.inclusion_tag("sora_products/player.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def product_video(
     context: template.Context,
     product: Any,
@@ -92,32 +89,71 @@ def product_video(
     compact: bool = False,
     schema: bool | None = None,
     lazy: bool = True,
-) -> dict[str, Any]:
-    """The live video of ``preset`` as a player with the AI label and VideoObject JSON-LD; nothing if none."""
+) -> SafeString:
+    """The live video of ``preset`` as a player with the AI label and VideoObject JSON-LD; nothing if none.
+
+    ``compact=True`` is the card variant for listings (no buttons, no JSON-LD); it is built in Python,
+    not from a template, because a listing renders it for every product. For other card markup use
+    ``{% get_product_video product as video %}`` and write your own.
+    """
     video = live_video(product, preset)
-    if video is None or not video.video_file:
-        return {"player": None}
+    if video is None or not video.video_name:
+        return SafeString("")
+    title = get_adapter(product).get_title(product)
+    if compact:
+        return sora_products_assets(context) + card_player(video, title)
+    return render_player(context, product, video, title, lazy=lazy, schema=True if schema is None else schema)
+
+
+@lru_cache(maxsize=64)
+def _card_parts(language: str, ai_label: bool) -> tuple[str, str]:
+    """Per language: the aria-label pattern and the label markup, so a listing translates them once."""
+    pattern = _("AI-generated video: %(title)s") if ai_label else _("Video: %(title)s")
+    label = format_html('<figcaption class="sora-player__label">{}</figcaption>', _("AI-generated video"))
+    return pattern, (label if ai_label else "")
+
+
+def card_player(video: LiveVideo, title: str) -> SafeString:
+    """The compact player of a product card: poster, lazy source, label; player.js starts it when visible.
+
+    Built with escape() on every value rather than a template: a listing renders one per product.
+    """
+    pattern, label = _card_parts(get_language() or "", bool(app_settings.AI_LABEL))
+    width, height = video.width_height
+    return SafeString(
+        f'<figure class="sora-player sora-player--compact" data-sora-player data-video-id="{int(video.pk)}">'
+        f'<video class="sora-player__video" muted autoplay loop playsinline preload="none" '
+        f'poster="{escape(video.poster_url)}" data-src="{escape(video.video_url)}" '
+        f'width="{width or ""}" height="{height or ""}" aria-label="{escape(pattern % {"title": title})}">'
+        f"</video>{label}</figure>"
+    )
+
+
+def render_player(
+    context: template.Context, product: Any, video: LiveVideo, title: str, *, lazy: bool, schema: bool
+) -> SafeString:
+    """The full player from the sora_products/player.html template (shops may override it)."""
     request = _request(context)
-    adapter = get_adapter(product)
-    title = adapter.get_title(product)
-    width, height = video_size(video)
-    with_schema = (not compact) if schema is None else schema
+    width, height = video.width_height
     player = {
         "video_id": video.pk,
-        "video_url": file_url(video.video_file),
-        "poster_url": file_url(video.poster),
+        "video_url": video.video_url,
+        "poster_url": video.poster_url,
         "width": width,
         "height": height,
         "aria_label": aria_label(title),
         "ai_label": bool(app_settings.AI_LABEL),
-        "compact": compact,
-        "buttons": not compact,
+        "compact": False,
+        "buttons": True,
         "lazy": lazy,
-        "schema": ld_json_script(video_object(video, title, adapter.get_description(product), request))
-        if with_schema
+        "schema": ld_json_script(video_object(video, title, get_adapter(product).get_description(product), request))
+        if schema
         else "",
     }
-    return {"player": player, "player_assets": sora_products_assets(context)}
+    player_template = context.template.engine.get_template("sora_products/player.html")
+    return player_template.render(
+        context.new({"player": player, "player_assets": sora_products_assets(context)})
+    )
 
 
 def _scenes() -> list[tuple[str, str]]:
