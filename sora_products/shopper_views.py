@@ -9,6 +9,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
 
@@ -32,7 +33,7 @@ def try_on_form(request: HttpRequest) -> HttpResponse:
         raise Http404(tryon.disabled_message())
     product = resolve_product_ref(request.POST.get("product", ""))
     if product is None:
-        raise Http404("This product was not found.")
+        raise Http404(_("This product was not found."))
     # The network limit first; only then a session is started, so floods can't fill the session table.
     if first_refusal(request, [TryOnNetworkThrottle()]) is not None:
         return back_to(product, try_on_error="throttled")

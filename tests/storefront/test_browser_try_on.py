@@ -48,6 +48,8 @@ def test_shopper_sees_the_dress_worn_and_the_next_shopper_gets_it_at_once(
         description="A relaxed midi dress in washed linen with a tie waist.",
     )
     url = stack.live_server.url + product.get_absolute_url()
+    showcase = stack.wait_until_terminal([ProductVideo.objects.get(preset="showcase").pk], timeout=60)[0]
+    assert showcase.status == VideoStatus.READY, showcase.error_message
 
     first = browser.new_context(viewport={"width": 1280, "height": 900})
     page = first.new_page()
@@ -64,6 +66,7 @@ def test_shopper_sees_the_dress_worn_and_the_next_shopper_gets_it_at_once(
     label = page.get_attribute(RESULT_VIDEO, "aria-label")
     assert label.startswith("AI-generated video") and "160 cm" in label
     assert page.is_visible("[data-sora-video] .sora-player__label")
+    page.wait_for_function(PLAYING, arg=".product__media video", timeout=10_000)  # the showcase plays too
     page.evaluate("window.scrollTo(0, 0)")  # the sticky header belongs at the top of a full-page shot
     page.screenshot(path=str(artifacts_dir / "try-on.png"), full_page=True)
 
@@ -82,8 +85,6 @@ def test_shopper_sees_the_dress_worn_and_the_next_shopper_gets_it_at_once(
     assert TryOnRequest.objects.filter(video=worn).count() == 2
     assert other.get_attribute(RESULT_VIDEO, "src").endswith(worn.video_file.name.rsplit("/", 1)[-1])
 
-    showcase = stack.wait_until_terminal([ProductVideo.objects.get(preset="showcase").pk], timeout=60)[0]
-    assert showcase.status == VideoStatus.READY
     calm = browser.new_context(reduced_motion="reduce")
     still = calm.new_page()
     still.goto(url)
