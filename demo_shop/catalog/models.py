@@ -3,13 +3,14 @@
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Category(models.TextChoices):
     APPAREL = "apparel", _("Apparel")
     SHOES = "shoes", _("Shoes")
     BAGS = "bags", _("Bags")
-    HOME = "home", _("Home")
+    HOME = "home", pgettext_lazy("product category", "Home")
 
 
 class Product(models.Model):
