@@ -27,9 +27,15 @@ bench: install
 lint: install
 	$(PY) -m ruff check .
 
+# The app's catalogue needs no settings; django-admin, not `python -m django`, so sora_products/queue.py
+# does not shadow the standard library. Prompt templates are English content for the provider, not UI.
+# The demo's catalogue is its LOCALE_PATHS (demo_shop/locale), so it is made with the demo's settings.
+DJANGO_ADMIN := env -u DJANGO_SETTINGS_MODULE $(abspath $(VENV))/bin/django-admin
 messages: install
-	cd sora_products && ../$(PY) -m django makemessages -l ja --no-obsolete && ../$(PY) -m django compilemessages -l ja
-	cd demo_shop && ../$(PY) ../manage.py makemessages -l ja --no-obsolete && ../$(PY) ../manage.py compilemessages -l ja
+	cd sora_products && $(DJANGO_ADMIN) makemessages -l ja --no-obsolete --ignore 'templates/sora_products/prompts/*'
+	cd sora_products && $(DJANGO_ADMIN) compilemessages -l ja
+	cd demo_shop && $(abspath $(PY)) ../manage.py makemessages -l ja --no-obsolete
+	cd demo_shop && $(abspath $(PY)) ../manage.py compilemessages -l ja
 
 wheel: install
 	rm -rf dist && $(PY) -m build --wheel --outdir dist . >/dev/null && $(PY) .ci/check_wheel.py dist/*.whl
