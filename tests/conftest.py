@@ -63,6 +63,15 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
                 pytest.fail(f"SORA_REQUIRE_SERVICES=1 but {reason}", pytrace=False)
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in LANGUAGE_CODE: a request with Accept-Language leaves its language active in the thread."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture
 def artifacts_dir() -> Path:
     """Where browser tests leave screenshots for a person to look at."""
