@@ -89,6 +89,8 @@ DEFAULTS: dict[str, Any] = {
     "MAX_ATTEMPTS": 3,
     "MAX_DOWNLOAD_BYTES": 200 * 1024 * 1024,
     "MAX_IMAGE_PIXELS": 40_000_000,
+    # How the reference image is encoded for the provider: "JPEG" (q90, small and quick) or "PNG" (lossless).
+    "REFERENCE_FORMAT": "JPEG",
     # Standard Webhooks secrets ("whsec_..."); several allow rotation.
     "WEBHOOK_SECRETS": [],
     "WEBHOOK_TOLERANCE_SECONDS": 300,

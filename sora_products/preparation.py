@@ -48,7 +48,12 @@ def ensure_reference(video: ProductVideo) -> ReferenceUpload:
     width, height = (int(part) for part in video.size.lower().split("x"))
     try:
         source_hash = hash_source(photo)
-        reference = build_reference(photo, (width, height), max_pixels=int(app_settings.MAX_IMAGE_PIXELS))
+        reference = build_reference(
+            photo,
+            (width, height),
+            image_format=app_settings.REFERENCE_FORMAT,
+            max_pixels=int(app_settings.MAX_IMAGE_PIXELS),
+        )
     except ReferenceImageError as exc:
         raise PreparationFailed(f"image_{exc.code}", exc.message) from exc
     except OSError as exc:

@@ -23,7 +23,12 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(BASE_DIR / ".test-db.sqlite3"),
-            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+            "OPTIONS": {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                # WAL lets readers run beside the writer (web server + workers); NORMAL sync is safe with WAL.
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
             # A file (not :memory:) so worker subprocesses share it; one per test run, so parallel runs don't collide.
             "TEST": {
                 "NAME": os.environ.get("SORA_TEST_SQLITE", f"{tempfile.gettempdir()}/sora-tests-{os.getpid()}.sqlite3")

@@ -1,0 +1,213 @@
+"""The engine against the emulator: provider calls per completed video, and jobs per second.
+
+1. Provider calls per completed video, side by side in one run against one emulator (generation
+   takes GENERATION_SECONDS): our engine with webhooks (target <= 3 API calls), our engine polling
+   only (target <= 3 + generation time / poll interval), and the official SDK's create_and_poll at
+   its default interval. The poster download (the provider's thumbnail) is counted apart.
+2. Throughput of the engine itself: an instantly completing emulator (--instant), one qcluster with
+   2 workers, SQLite and the database broker (target >= 20 jobs/s).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from _django import ROOT, setup, verdict
+
+GENERATION_SECONDS = 6.0
+POLL_INTERVAL = 10.0
+THROUGHPUT_JOBS = int(os.environ.get("SORA_BENCH_JOBS", "200"))
+WEBHOOK_SECRET = "whsec_YmVuY2htYXJrLXNlY3JldC1ieXRlcy0zMi1sb25nISE="
+
+
+def api_calls(requests: dict[str, int], prefix: str = "") -> tuple[int, int]:
+    """(API calls, thumbnail downloads) from the emulator's per-route counters."""
+    total = sum(n for route, n in requests.items() if route.split(" ")[1].startswith("/v1/"))
+    return total, 0
+
+
+class WebhookReceiver(BaseHTTPRequestHandler):
+    """Hands each delivery to the app's webhook code, then runs the queued step like a worker."""
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        from sora_products import jobs, webhooks
+
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        outcome = webhooks.receive(body, dict(self.headers.items()))
+        self.send_response(200)
+        self.end_headers()
+        if outcome == "queued":
+            video_id = json.loads(body)["data"]["id"]
+            from sora_products.models import ProductVideo
+
+            pk = ProductVideo.objects.get(remote_id=video_id).pk
+            threading.Thread(target=jobs.process, args=(pk,)).start()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def apply_settings(settings, sora: dict) -> None:
+    """Change SORA_PRODUCTS outside a test: reload the settings object and the cached providers."""
+    from sora_products.conf import app_settings
+    from sora_products.video_providers import reset_providers
+
+    settings.SORA_PRODUCTS = sora
+    app_settings.reload()
+    reset_providers()
+
+
+def calls_per_video() -> None:
+    from django.conf import settings
+
+    from sora_products import jobs
+    from sora_products.emulator import Emulator, EmulatorConfig
+    from sora_products.models import ProductVideo, VideoStatus
+    from tests.factories import make_product
+
+    receiver = ThreadingHTTPServer(("127.0.0.1", 0), WebhookReceiver)
+    threading.Thread(target=receiver.serve_forever, daemon=True).start()
+    emulators = {}
+    for name in ("webhooks", "polling", "sdk"):
+        config = EmulatorConfig(port=0, fast=True, complete_after=GENERATION_SECONDS, api_key="sk-bench")
+        if name == "webhooks":
+            config.webhook_url = f"http://127.0.0.1:{receiver.server_port}/"
+            config.webhook_secret = WEBHOOK_SECRET
+        emulators[name] = Emulator(config).start()
+
+    def engine(name: str, webhooks: bool) -> None:
+        emulator = emulators[name]
+        provider = {"BASE_URL": emulator.base_url, "API_KEY": emulator.api_key, "WEBHOOKS": webhooks}
+        apply_settings(
+            settings,
+            {
+                **settings.SORA_PRODUCTS,
+                "PROVIDERS": {"default": provider},
+                "WEBHOOK_SECRETS": [WEBHOOK_SECRET],
+                "POLL_INTERVAL": POLL_INTERVAL,
+                "BUDGET": {"DAILY": None, "MONTHLY": None},
+            },
+        )
+
+    results = {}
+    for name, webhooks in (("webhooks", True), ("polling", False)):
+        engine(name, webhooks)
+        video = ProductVideo.objects.for_product(make_product(name=f"Bench {name}")).get()
+        started = time.monotonic()
+        step = jobs.process(video.pk)
+        while not webhooks and step.check_in is not None:
+            time.sleep(step.check_in)
+            step = jobs.process(video.pk)
+        while ProductVideo.objects.get(pk=video.pk).status != VideoStatus.READY:
+            time.sleep(0.05)
+        results[name] = (emulators[name].stats()["requests"], time.monotonic() - started)
+
+    import warnings
+
+    from openai import OpenAI
+
+    warnings.simplefilter("ignore", DeprecationWarning)
+    client = OpenAI(base_url=emulators["sdk"].base_url, api_key="sk-bench")
+    started = time.monotonic()
+    sdk_video = client.videos.create_and_poll(prompt="A bench product", seconds="8", size="720x1280")
+    client.videos.download_content(sdk_video.id).read()
+    results["sdk"] = (emulators["sdk"].stats()["requests"], time.monotonic() - started)
+
+    budget = 3 + GENERATION_SECONDS / POLL_INTERVAL
+    for name, (requests, seconds) in results.items():
+        thumbnails = requests.get("GET /v1/videos/{id}/content", 0) - 1 if name != "sdk" else 0
+        api = sum(requests.values()) - thumbnails
+        target = {"webhooks": 3, "polling": budget}.get(name)
+        mark = f"target <= {target:g}  {verdict(api <= target)}" if target else "(for comparison)"
+        print(
+            f"provider calls per video, {name:8}: {api} API calls + {thumbnails} poster download  "
+            f"in {seconds:.1f} s  {mark}   routes: {dict(requests)}"
+        )
+    ours, sdk = sum(results["webhooks"][0].values()), sum(results["sdk"][0].values())
+    print(f"ratio engine-with-webhooks / SDK create_and_poll calls: {ours / sdk:.2f}x")
+    for emulator in emulators.values():
+        emulator.stop()
+    receiver.shutdown()
+
+
+def throughput() -> None:
+    from django.conf import settings
+    from django.db import connection, transaction
+
+    from sora_products import jobs
+    from sora_products.emulator import Emulator, EmulatorConfig
+    from sora_products.models import ProductVideo, VideoStatus
+    from tests.factories import make_product, photo_bytes
+
+    emulator = Emulator(EmulatorConfig(port=0, fast=True, instant=True, complete_after=0, poll_after_ms=0)).start()
+    sora = {
+        **settings.SORA_PRODUCTS,
+        "AUTO_GENERATE": False,
+        "QUEUE": "sora_products.queue.DjangoQ2Queue",
+        "PROVIDERS": {"default": {"BASE_URL": emulator.base_url, "API_KEY": emulator.api_key}},
+        "POLL_INTERVAL": 0.02,
+        "TASK_HOLD_SECONDS": 5,
+        "BUDGET": {"DAILY": None, "MONTHLY": None},
+    }
+    apply_settings(settings, sora)
+    photo = photo_bytes((400, 500))
+    products = [make_product(photo=photo, name=f"Throughput {n}") for n in range(THROUGHPUT_JOBS)]
+    # Warm the stock clip so the first job doesn't pay for the one render.
+    emulator.lifecycle._stock.place(
+        type("S", (), {"width": 720, "height": 1280, "seconds": 8})(),
+        tempfile.mkdtemp(),
+        __import__("sora_products.emulator.renderer", fromlist=["x"]).RenderSettings.for_mode(
+            fast=True, fps=None, threads=1
+        ),
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "SORA_WORKER_DB_NAME": connection.settings_dict["NAME"],
+        "SORA_TEST_MEDIA": str(settings.MEDIA_ROOT),
+        "SORA_STACK_SETTINGS": json.dumps(sora),
+        "SORA_Q_WORKERS": "2",
+    }
+    worker = subprocess.Popen(
+        [sys.executable, str(Path(ROOT) / "manage.py"), "qcluster"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    time.sleep(3)  # let the cluster start before the clock does
+    started = time.monotonic()
+    with transaction.atomic():
+        ids = [jobs.request_video(product, "showcase")[0].pk for product in products]
+    while ProductVideo.objects.filter(pk__in=ids, status=VideoStatus.READY).count() < len(ids):
+        if time.monotonic() - started > 300:
+            break
+        time.sleep(0.1)
+    elapsed = time.monotonic() - started
+    done = ProductVideo.objects.filter(pk__in=ids, status=VideoStatus.READY).count()
+    os.killpg(worker.pid, 9)
+    emulator.stop()
+    rate = done / elapsed
+    print(
+        f"engine throughput: {done}/{len(ids)} jobs ready in {elapsed:.1f} s = {rate:.1f} jobs/s "
+        f"(2 workers, SQLite, instant emulator)  target >= 20  {verdict(rate >= 20)}"
+    )
+
+
+def main() -> None:
+    setup("engine")
+    calls_per_video()
+    throughput()
+
+
+if __name__ == "__main__":
+    main()
