@@ -115,6 +115,8 @@ else:
     Q_CLUSTER["orm"] = "default"
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# One web process in the demo, so a per-process cache counts the try-on throttles right.
+SILENCED_SYSTEM_CHECKS = ["sora_products.W004"]
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 

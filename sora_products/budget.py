@@ -67,6 +67,14 @@ def estimate_cost(provider: str, model: str, size: str, seconds: int) -> Decimal
     return (price_per_second(provider, model, size) * seconds).quantize(CENT)
 
 
+def estimate_spec(spec) -> Decimal:
+    """The estimate of one VideoSpec; zero (not a guess) when no price is configured."""
+    try:
+        return estimate_cost(spec.provider, spec.model, spec.size, spec.seconds)
+    except UnknownPrice:
+        return Decimal("0")
+
+
 @dataclass(frozen=True)
 class Estimate:
     count: int

@@ -59,6 +59,7 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list:
                 id="sora_products.W002",
             )
         )
+    messages.extend(_check_throttle_cache())
     grace, timeout = float(app_settings.RECONCILE_GRACE_SECONDS), 60.0
     if grace <= timeout:
         messages.append(
@@ -113,3 +114,24 @@ def _check_preset(name: str, preset: dict[str, Any], providers: dict[str, Any]) 
             )
         )
     return errors
+
+
+LOCAL_CACHES = ("LocMemCache", "DummyCache", "FileBasedCache", "DatabaseCache")
+
+
+def _check_throttle_cache() -> list:
+    """Try-on throttles count in the default cache; a per-process cache undercounts them."""
+    if not app_settings.TRY_ON.get("ENABLED"):
+        return []
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    if not backend.endswith(LOCAL_CACHES):
+        return []
+    return [
+        Warning(
+            f"Shopper try-on is on, but the default cache ({backend.rsplit('.', 1)[-1]}) is not shared between "
+            "processes, so each process counts its own throttle limits.",
+            hint="Use Redis or Memcached as the default cache when more than one process serves the shop; "
+            "the budget caps still hold either way.",
+            id="sora_products.W004",
+        )
+    ]

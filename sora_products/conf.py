@@ -105,6 +105,11 @@ DEFAULTS: dict[str, Any] = {
         "SCENES": ["studio", "street"],
         "PRESET": "worn",
         "MAX_PENDING_PER_SESSION": 2,
+        # DRF-style rates per network (IPv4 address or IPv6 /64), per session, and for status polls.
+        "THROTTLE_RATES": {"ip": "60/hour", "session": "20/hour", "status": "600/hour"},
+        # What `sora_generate --try-on` pre-renders: heights in this range x the middle N sizes.
+        "COMMON_HEIGHTS_CM": (155, 175),
+        "COMMON_SIZE_COUNT": 3,
     },
 }
 

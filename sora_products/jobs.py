@@ -89,13 +89,6 @@ def request_video(
     return _get_or_create_video(product, spec, origin=origin, key=key or inputs_key(adapter, product))
 
 
-def _estimate(spec: VideoSpec) -> budget.Decimal:
-    try:
-        return budget.estimate_cost(spec.provider, spec.model, spec.size, spec.seconds)
-    except budget.UnknownPrice:
-        return budget.Decimal("0")
-
-
 def _get_or_create_video(
     product: models.Model, spec: VideoSpec, *, origin: str, key: str, **extra: object
 ) -> tuple[ProductVideo, bool]:
@@ -115,7 +108,7 @@ def _get_or_create_video(
             "source_key": spec.source_key,
             "inputs_key": key,
             "origin": origin,
-            "estimated_cost": _estimate(spec),
+            "estimated_cost": budget.estimate_spec(spec),
             "next_check_at": timezone.now(),
             **extra,
         },

@@ -155,10 +155,7 @@ def check_pending(session_key: str) -> None:
 
 
 def estimate(spec: VideoSpec) -> Decimal:
-    try:
-        return budget.estimate_cost(spec.provider, spec.model, spec.size, spec.seconds)
-    except budget.UnknownPrice:
-        return Decimal("0")
+    return budget.estimate_spec(spec)
 
 
 def waiting_shopper_cost() -> Decimal:
