@@ -175,3 +175,21 @@ def test_sora_generate_missing_skips_products_that_have_a_video():
     out = StringIO()
     call_command("sora_generate", "--missing", "--yes", "--no-wait", stdout=out)
     assert "Nothing to generate." in out.getvalue()
+
+
+def test_sora_generate_try_on_prerenders_the_common_buckets_of_wearable_products(django_capture_on_commit_callbacks):
+    from sora_products import tryon
+
+    dress = make_product(category="apparel")
+    make_product(category="home")
+    ProductVideo.objects.all().delete()
+    out = StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("sora_generate", "--all", "--try-on", "--yes", "--no-wait", stdout=out)
+    profiles = tryon.common_profiles()
+    assert ProductVideo.objects.filter(preset="worn").count() == len(profiles)
+    assert {v.object_id for v in ProductVideo.objects.all()} == {str(dress.pk)}
+    assert f"{len(profiles)} try-on video(s)" in out.getvalue()
+    # Asking again costs nothing: the buckets exist.
+    call_command("sora_generate", "--all", "--try-on", "--yes", "--no-wait", stdout=StringIO())
+    assert ProductVideo.objects.count() == len(profiles)
