@@ -131,3 +131,41 @@ def stack(settings, video_emulator, live_server, tmp_path, transactional_db) -> 
         yield stack
     finally:
         stack.stop()
+
+
+@pytest.fixture
+def provider(settings, video_emulator):
+    """The app pointed at the emulator, with quick polls, for tests that drive rows in this process."""
+    settings.SORA_PRODUCTS = {
+        **settings.SORA_PRODUCTS,
+        "PROVIDERS": {"default": {"BASE_URL": video_emulator.base_url, "API_KEY": video_emulator.api_key}},
+        "POLL_INTERVAL": 0.1,
+        "RECONCILE_GRACE_SECONDS": 1,
+    }
+    return video_emulator
+
+
+def run_concurrently(count: int, work: Callable[[], object]) -> list[BaseException]:
+    """Start ``count`` threads at the same moment; each closes its DB connection; returns their errors."""
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(count)
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            barrier.wait(timeout=20)
+            work()
+        except BaseException as exc:  # collected for the test to assert on
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors

@@ -2,31 +2,20 @@
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connections
 from django.utils import timezone
 
 from sora_products import budget, jobs
 from sora_products.models import Origin, ProductVideo, Spend, SpendKind, VideoStatus
 from tests.factories import make_product
 from tests.integration.helpers import assert_ledger_identity, drive
+from tests.stack import run_concurrently
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def provider(settings, video_emulator):
-    settings.SORA_PRODUCTS = {
-        **settings.SORA_PRODUCTS,
-        "PROVIDERS": {"default": {"BASE_URL": video_emulator.base_url, "API_KEY": video_emulator.api_key}},
-        "POLL_INTERVAL": 0.1,
-    }
-    return video_emulator
 
 
 def set_budget(settings, **caps):
@@ -106,20 +95,12 @@ def test_the_monthly_cap_counts_earlier_days(provider, settings):
 def test_twenty_concurrent_submitters_never_reserve_past_the_cap(provider, settings):
     set_budget(settings, DAILY="4.00")  # room for exactly five $0.80 videos
     ids = [new_video().pk for _ in range(20)]
-    barrier = threading.Barrier(20)
+    queue = list(ids)
 
-    def submit(video_id: int) -> None:
-        try:
-            barrier.wait(timeout=20)
-            jobs.submit(ProductVideo.objects.get(pk=video_id))
-        finally:
-            connections.close_all()
+    def submit() -> None:
+        jobs.submit(ProductVideo.objects.get(pk=queue.pop()))
 
-    threads = [threading.Thread(target=submit, args=(video_id,)) for video_id in ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    assert run_concurrently(20, submit) == []
     assert budget.committed_total(timezone.localdate()) <= Decimal("4.00")
     assert Spend.objects.filter(kind=SpendKind.RESERVED).count() == 5
     assert ProductVideo.objects.filter(status=VideoStatus.BLOCKED).count() == 15

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 
 from sora_products import jobs
 from sora_products.models import ProductVideo
 from tests.factories import make_product
+from tests.stack import run_concurrently
 
 
 @pytest.mark.postgres
@@ -18,25 +17,13 @@ def test_concurrent_requests_for_one_spec_make_one_row():
     assert connection.vendor == "postgresql"
     product = make_product()
     ProductVideo.objects.all().delete()
-    barrier = threading.Barrier(12)
-    results, errors = [], []
+    results = []
 
-    def ask():
-        try:
-            barrier.wait(timeout=10)
-            with transaction.atomic():
-                results.append(jobs.request_video(product, "showcase"))
-        except Exception as exc:  # collected and asserted below
-            errors.append(exc)
-        finally:
-            connections.close_all()
+    def ask() -> None:
+        with transaction.atomic():
+            results.append(jobs.request_video(product, "showcase"))
 
-    threads = [threading.Thread(target=ask) for _ in range(12)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert run_concurrently(12, ask) == []
     assert ProductVideo.objects.count() == 1
     assert len({video.pk for video, _created in results}) == 1
     assert sum(created for _video, created in results) == 1

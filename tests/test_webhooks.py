@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import base64
 import json
-import threading
 import time
 
 import pytest
-from django.db import connections
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
@@ -17,6 +15,7 @@ from standardwebhooks.webhooks import Webhook
 from sora_products.models import ProductVideo, VideoStatus, WebhookEvent
 from sora_products.queue import CapturingQueue
 from tests.factories import make_product
+from tests.stack import run_concurrently
 
 SECRET = "whsec_" + base64.b64encode(b"k" * 32).decode()
 OLD_SECRET = "whsec_" + base64.b64encode(b"o" * 32).decode()
@@ -144,23 +143,14 @@ def test_no_mutated_delivery_ever_gets_a_5xx(client, running_video, body, drop, 
 def test_the_same_delivery_sent_50_times_at_once_changes_state_once(client, running_video):
     body = event()
     headers = signed(body, msg_id="wh_concurrent")
-    barrier = threading.Barrier(50)
     codes = []
 
-    def deliver():
+    def deliver() -> None:
         from django.test import Client
 
-        try:
-            barrier.wait(timeout=20)
-            codes.append(post(Client(), body, headers).json()["status"])
-        finally:
-            connections.close_all()
+        codes.append(post(Client(), body, headers).json()["status"])
 
-    threads = [threading.Thread(target=deliver) for _ in range(50)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    assert run_concurrently(50, deliver) == []
     assert sorted(set(codes)) == ["duplicate", "queued"] and codes.count("queued") == 1
     assert WebhookEvent.objects.count() == 1
     assert CapturingQueue.captured == [running_video.pk]

@@ -15,17 +15,6 @@ from tests.integration.helpers import assert_ledger_identity, drive
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def provider(settings, video_emulator):
-    settings.SORA_PRODUCTS = {
-        **settings.SORA_PRODUCTS,
-        "PROVIDERS": {"default": {"BASE_URL": video_emulator.base_url, "API_KEY": video_emulator.api_key}},
-        "POLL_INTERVAL": 0.1,
-        "RECONCILE_GRACE_SECONDS": 1,
-    }
-    return video_emulator
-
-
 def new_video(**fields) -> ProductVideo:
     return ProductVideo.objects.for_product(make_product(**fields)).get()
 
