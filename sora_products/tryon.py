@@ -135,7 +135,7 @@ def hash_ip(ip: str) -> str:
     except ValueError:
         return ""
     network = ipaddress.ip_network(f"{address}/{64 if address.version == 6 else 32}", strict=False)
-    return salted_hmac("sora_products.tryon.ip", str(network)).hexdigest()
+    return salted_hmac("sora_products.tryon.ip", str(network), algorithm="sha256").hexdigest()
 
 
 def pending_count(session_key: str) -> int:
