@@ -1,0 +1,89 @@
+"""The edges of a video's life: remix, the app's own attempt limit, stuck jobs, unknowable creates."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from sora_products import jobs
+from sora_products.models import ProductVideo, Spend, SpendKind, VideoStatus
+from sora_products.video_providers import get_provider
+from tests.factories import make_product
+from tests.integration.helpers import assert_ledger_identity, drive
+
+pytestmark = pytest.mark.django_db
+
+
+def new_video(**fields) -> ProductVideo:
+    return ProductVideo.objects.for_product(make_product(**fields)).get()
+
+
+def test_a_remix_is_a_new_paid_video_made_from_the_stored_one(provider):
+    original = drive(new_video(colour="red").pk)
+    assert original.status == VideoStatus.READY
+    remix = jobs.remix(original, "make the jacket navy blue")
+    assert (remix.remixed_from, remix.remix_prompt) == (original, "make the jacket navy blue")
+    assert jobs.remix(original, "make the jacket navy blue") == remix  # asking twice: the same row
+    remix = drive(remix.pk)
+    assert remix.status == VideoStatus.READY, remix.error_message
+    assert provider.stats()["remixes"] == 1 and provider.stats()["creates"] == 1
+    assert remix.video_file.read() != original.video_file.read()
+    assert list(original.remixes.all()) == [remix]
+    assert_ledger_identity()
+
+
+def test_only_a_finished_video_can_be_remixed():
+    with pytest.raises(ValueError, match="Only a finished video"):
+        jobs.remix(new_video(), "bluer")
+
+
+def test_a_job_that_keeps_killing_its_worker_stops_at_the_apps_attempt_limit(provider, settings):
+    settings.SORA_PRODUCTS = {**settings.SORA_PRODUCTS, "MAX_ATTEMPTS": 3}
+    video = new_video()
+    # Three claims whose workers died before the create went out (the reconcile found nothing).
+    ProductVideo.objects.filter(pk=video.pk).update(attempts=3)
+    video = drive(video.pk)
+    assert (video.status, video.error_code) == (VideoStatus.FAILED, "too_many_attempts")
+    assert "retry it by hand" in video.error_message
+    assert provider.stats()["creates"] == 0
+    assert jobs.retry(video)
+    assert drive(video.pk).status == VideoStatus.READY  # a person's retry starts a fresh count
+
+
+def test_a_job_stuck_at_the_provider_ends_with_a_reason(provider, settings):
+    provider.configure(complete_after=60)
+    settings.SORA_PRODUCTS = {**settings.SORA_PRODUCTS, "MAX_RUN_SECONDS": 5}
+    video = new_video()
+    jobs.process(video.pk)
+    ProductVideo.objects.filter(pk=video.pk).update(submit_started_at=timezone.now() - datetime.timedelta(seconds=10))
+    jobs.process(video.pk)
+    video.refresh_from_db()
+    assert (video.status, video.error_code) == (VideoStatus.FAILED, "stuck")
+    assert Spend.objects.get(video=video).kind == SpendKind.RELEASED
+
+
+def test_an_unknown_create_at_a_provider_without_a_list_is_parked_for_a_person(provider, monkeypatch):
+    # The emulator always has a list endpoint; a provider without one (fal, Veo) is the fault to fake.
+    provider.configure(drop_create_responses=1)
+    real = get_provider("default")
+    caps = real.capabilities()
+    monkeypatch.setattr(
+        type(real),
+        "capabilities",
+        lambda self: type(caps)(models=caps.models, webhooks=caps.webhooks, list_jobs=False, cancel=caps.cancel),
+    )
+    video = drive(new_video().pk)
+    assert (video.status, video.error_code) == (VideoStatus.NEEDS_REVIEW, "outcome_unknown")
+    assert "provider's dashboard" in video.error_message
+    assert provider.stats()["creates"] == 1  # never resent
+
+
+def test_cancel_releases_unspent_budget_and_ignores_late_results(provider):
+    video = new_video()
+    assert jobs.cancel(video)
+    video.refresh_from_db()
+    assert video.status == VideoStatus.CANCELED
+    assert jobs.process(video.pk).status == VideoStatus.CANCELED
+    assert provider.stats()["creates"] == 0
