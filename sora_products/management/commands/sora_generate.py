@@ -98,10 +98,10 @@ class Command(BaseCommand):
                     skipped.append(f"{product}: {exc}")
                     continue
                 existing = ProductVideo.objects.for_product(product).filter(preset=preset)
+                if missing and existing.filter(outdated=False).exclude(status=VideoStatus.FAILED).exists():
+                    continue
                 if existing.filter(spec_key=spec.spec_key).exists():
                     skipped.append(f"{product}: the {preset} video was already asked for")
-                    continue
-                if missing and existing.filter(outdated=False).exclude(status=VideoStatus.FAILED).exists():
                     continue
                 plan.append(Planned(product, preset, spec))
         return plan, skipped
