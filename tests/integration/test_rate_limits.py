@@ -33,6 +33,9 @@ def test_creates_per_window_and_jobs_in_flight_hold_with_two_clusters(stack):
     assert all(video.status == VideoStatus.READY for video in videos)
     times = sorted(stack.emulator.stats()["create_times"])
     assert len(times) == 6
-    # No three creates inside any 3-second window (2 allowed per window).
-    assert all(later - earlier >= 2.9 for earlier, later in zip(times, times[2:], strict=False)), times
+    # No three creates inside any 3-second window (2 allowed per window). The limiter counts claims;
+    # the emulator sees each create a moment after its claim, hence the half-second allowance.
+    assert all(later - earlier >= 2.5 for earlier, later in zip(times, times[2:], strict=False)), times
+    claims = sorted(video.submit_started_at.timestamp() for video in videos)
+    assert all(later - earlier >= 2.99 for earlier, later in zip(claims, claims[2:], strict=False)), claims
     assert 1 <= most_in_flight <= 2
