@@ -30,12 +30,6 @@ THROUGHPUT_JOBS = int(os.environ.get("SORA_BENCH_JOBS", "200"))
 WEBHOOK_SECRET = "whsec_" + base64.b64encode(b"benchmark-secret-bytes-32-long!!").decode()
 
 
-def api_calls(requests: dict[str, int], prefix: str = "") -> tuple[int, int]:
-    """(API calls, thumbnail downloads) from the emulator's per-route counters."""
-    total = sum(n for route, n in requests.items() if route.split(" ")[1].startswith("/v1/"))
-    return total, 0
-
-
 class WebhookReceiver(BaseHTTPRequestHandler):
     """Hands each delivery to the app's webhook code, then runs the queued step like a worker."""
 
