@@ -86,11 +86,11 @@ class ProductAdapter:
         """The product an ``image_model`` row belongs to."""
         raise NotImplementedError
 
-    def snapshot(self, product: models.Model) -> tuple | None:
-        """Cheap raw values of everything a video depends on, or None when that can't be told cheaply.
+    def snapshot(self, values: dict[str, Any]) -> tuple | None:
+        """What a video depends on, from an instance's ``__dict__``; None when that can't be told cheaply.
 
-        A save whose snapshot equals the one taken when the instance was loaded changes no video,
-        so it costs no query at all. Must not touch the database or storage.
+        A save whose snapshot equals the one of the values the instance was loaded with changes no
+        video, so it costs no query at all. Must not touch the database or storage.
         """
         return None
 
@@ -124,12 +124,22 @@ class FieldAdapter(ProductAdapter):
         image = getattr(product, self.image_field, None)
         return image if image else None
 
-    def snapshot(self, product: models.Model) -> tuple | None:
-        names = [self.image_field, self.title_field, self.description_field, self.colour_field, self.category_field]
-        values = product.__dict__
-        if any(name and "__" in name for name in names) or any(name and name not in values for name in names):
-            return None  # related or deferred fields: reading them could query
-        return tuple(str(getattr(values[name], "name", values[name])) if name else "" for name in names)
+    def snapshot(self, values: dict[str, Any]) -> tuple | None:
+        snapshot = []
+        for name in (
+            self.image_field,
+            self.title_field,
+            self.description_field,
+            self.colour_field,
+            self.category_field,
+        ):
+            if not name:
+                continue
+            if "__" in name or name not in values:
+                return None  # related or deferred fields: reading them could query
+            value = values[name]
+            snapshot.append(str(getattr(value, "name", value)))
+        return tuple(snapshot)
 
     def get_title(self, product: models.Model) -> str:
         return str(_field_value(product, self.title_field) or product)
@@ -175,7 +185,7 @@ class RelatedImageAdapter(FieldAdapter):
     def get_product_for_image(self, image: models.Model) -> models.Model | None:
         return getattr(image, self.product_field, None)
 
-    def snapshot(self, product: models.Model) -> tuple | None:
+    def snapshot(self, values: dict[str, Any]) -> tuple | None:
         return None  # the photo lives in another table
 
 

@@ -21,19 +21,23 @@ video_failed = Signal()
 """Sent with ``video`` when a ProductVideo ends without a video; ``video.error_message`` says why."""
 
 
-SNAPSHOT = "_sora_products_snapshot"
+LOADED = "_sora_products_loaded"
+SAVED = "_sora_products_saved"
+
+
+def _previous_snapshot(instance: models.Model, adapter: Any) -> tuple | None:
+    """What the instance's videos were based on: at its last save here, else as it was loaded."""
+    if SAVED in instance.__dict__:
+        return instance.__dict__[SAVED]
+    loaded = instance.__dict__.get(LOADED)
+    return adapter.snapshot(loaded) if loaded is not None else None
 
 
 def product_loaded(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
     """Remember what a loaded product's videos depend on, so an unrelated save costs nothing."""
-    if instance.pk is None:
-        return
-    try:
-        from sora_products.catalog import get_adapter
-
-        setattr(instance, SNAPSHOT, get_adapter(instance).snapshot(instance))
-    except Exception:
-        logger.debug("No snapshot for %s %s", sender.__name__, instance.pk, exc_info=True)
+    if instance.pk is not None:
+        # A shallow copy is all a listing page pays; the comparison happens only on save.
+        instance.__dict__[LOADED] = instance.__dict__.copy()
 
 
 def product_saved(
@@ -47,11 +51,12 @@ def product_saved(
         from sora_products.catalog import get_adapter
 
         adapter = get_adapter(instance)
-        snapshot = adapter.snapshot(instance)
-        if not created and snapshot is not None and snapshot == getattr(instance, SNAPSHOT, None):
+        snapshot = adapter.snapshot(instance.__dict__)
+        if not created and snapshot is not None and snapshot == _previous_snapshot(instance, adapter):
             return
         jobs.product_changed(instance, adapter)
-        setattr(instance, SNAPSHOT, snapshot)
+        # A tuple of strings: a FieldFile changed in place later can't alter what was recorded.
+        instance.__dict__[SAVED] = snapshot
     except Exception:
         logger.exception("sora_products could not record videos for %s %s", sender.__name__, instance.pk)
 
