@@ -180,31 +180,35 @@ def _open_reservation(video: models.Model):
     return _spend_model().objects.filter(video=video, kind=SpendKind.RESERVED).order_by("-pk").first()
 
 
+def _close(video: models.Model, kind: str, settled: Decimal | None = None) -> None:
+    """Turn the video's open reservation (if any) into ``kind``; settled=None keeps the reserved amount."""
+    spend = _open_reservation(video)
+    if spend is not None:
+        spend.kind, spend.settled_amount = kind, spend.amount if settled is None else settled
+        spend.save(update_fields=["kind", "settled_amount", "updated_at"])
+
+
 def settle(video: models.Model, actual: Decimal) -> None:
     """The video was made: the reservation becomes the actual cost."""
     from sora_products.models import SpendKind
 
-    spend = _open_reservation(video)
-    if spend is not None:
-        spend.kind, spend.settled_amount = SpendKind.SETTLED, actual
-        spend.save(update_fields=["kind", "settled_amount", "updated_at"])
+    _close(video, SpendKind.SETTLED, actual)
 
 
 def release(video: models.Model) -> None:
     """The provider never accepted the job: nothing was spent."""
     from sora_products.models import SpendKind
 
-    spend = _open_reservation(video)
-    if spend is not None:
-        spend.kind, spend.settled_amount = SpendKind.RELEASED, Decimal("0")
-        spend.save(update_fields=["kind", "settled_amount", "updated_at"])
+    _close(video, SpendKind.RELEASED, Decimal("0"))
 
 
 def write_off(video: models.Model) -> None:
-    """The provider refused after accepting; count it as spent, since some providers bill it."""
+    """The provider refused or lost the job after accepting it; count it as spent, since some providers bill it."""
     from sora_products.models import SpendKind
 
-    spend = _open_reservation(video)
-    if spend is not None:
-        spend.kind, spend.settled_amount = SpendKind.LOSS, spend.amount
-        spend.save(update_fields=["kind", "settled_amount", "updated_at"])
+    _close(video, SpendKind.LOSS)
+
+
+def close_reservation(video: models.Model, *, accepted: bool) -> None:
+    """A video ended without a file: a job the provider may have accepted is written off, else released."""
+    (write_off if accepted else release)(video)

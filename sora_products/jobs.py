@@ -13,7 +13,6 @@ import datetime
 import hashlib
 import json
 import logging
-from dataclasses import dataclass
 from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
@@ -86,16 +85,18 @@ def request_video(
     """
     adapter = adapter or get_adapter(product)
     spec = build_spec(product, adapter, preset, profile)
-    return _get_or_create_video(product, spec, origin=origin, key=key or inputs_key(adapter, product))
+    content_type = ContentType.objects.get_for_model(product, for_concrete_model=True)
+    return _get_or_create_video(
+        content_type, str(product.pk), spec, origin=origin, key=key or inputs_key(adapter, product)
+    )
 
 
 def _get_or_create_video(
-    product: models.Model, spec: VideoSpec, *, origin: str, key: str, **extra: object
+    content_type: ContentType, object_id: str, spec: VideoSpec, *, origin: str, key: str, **extra: object
 ) -> tuple[ProductVideo, bool]:
-    content_type = ContentType.objects.get_for_model(product, for_concrete_model=True)
     video, created = ProductVideo.objects.get_or_create(
         content_type=content_type,
-        object_id=str(product.pk),
+        object_id=object_id,
         spec_key=spec.spec_key,
         defaults={
             "preset": spec.preset,
@@ -135,8 +136,10 @@ def remix(video: ProductVideo, change: str, *, origin: str = Origin.ADMIN) -> Pr
         source_key=f"remix:{video.spec_key}",
         profile=video.profile,
     )
+    # Keyed to the same product id, so a remix survives even when the product row is gone.
     new, _created = _get_or_create_video(
-        video.product or _ProductRef(video),
+        video.content_type,
+        video.object_id,
         spec,
         origin=origin,
         key=video.inputs_key,
@@ -149,29 +152,19 @@ def remix(video: ProductVideo, change: str, *, origin: str = Origin.ADMIN) -> Pr
     return new
 
 
-@dataclass
-class _ProductRef:
-    """Stands in for a deleted product so a remix row can still be keyed to its id."""
-
-    video: ProductVideo
-
-    @property
-    def pk(self) -> str:
-        return self.video.object_id
-
-    @property
-    def _meta(self):
-        return self.video.content_type.model_class()._meta
-
-
 def cancel(video: ProductVideo) -> bool:
-    """Stop caring about a video: results that arrive later are ignored; unspent budget is released."""
+    """Stop caring about a video: results that arrive later are ignored; unspent budget is released.
+
+    A job the provider may already have accepted is written off: it may be billed even if it is deleted.
+    """
     with transaction.atomic():
+        video.refresh_from_db(fields=["status", "remote_id"])
+        submitted = bool(video.remote_id) or video.status == VideoStatus.SUBMITTING
         changed = ProductVideo.objects.filter(pk=video.pk, status__in=ACTIVE_STATUSES).update(
             status=VideoStatus.CANCELED, next_check_at=None, updated_at=timezone.now()
         )
-        if changed and not video.remote_id:
-            budget.release(video)
+        if changed:
+            budget.close_reservation(video, accepted=submitted)
     if changed and video.remote_id:
         try_delete_remote(video)
     return bool(changed)

@@ -7,9 +7,7 @@ this row's prompt, model, size and seconds since the claim.
 
 from __future__ import annotations
 
-import datetime
-
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -78,9 +76,3 @@ def park(video: ProductVideo, reason: str) -> Step:
         next_check_at=None,
     )
     return Step(VideoStatus.NEEDS_REVIEW)
-
-
-def stale_claims(older_than: datetime.timedelta) -> models.QuerySet:
-    return ProductVideo.objects.filter(
-        status=VideoStatus.SUBMITTING, remote_id__isnull=True, submit_started_at__lt=timezone.now() - older_than
-    )

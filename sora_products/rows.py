@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sora_products import budget
 from sora_products.conf import app_settings
 from sora_products.models import ACTIVE_STATUSES, ProductVideo, VideoStatus
 from sora_products.providers import ProviderError, RemoteJob
@@ -50,9 +51,10 @@ def update_row(video: ProductVideo, *, expect: list[str] | None = None, **fields
 
 
 def fail(video: ProductVideo, code: str, message: str, *, expect: list[str] | None = None) -> Step:
-    """End a video without a file, with a reason a person can act on."""
+    """End a video without a file, with a reason a person can act on, closing what it reserved."""
     from sora_products.signals import video_failed
 
+    submitted = bool(video.remote_id) or video.status == VideoStatus.SUBMITTING
     ended = update_row(
         video,
         expect=expect if expect is not None else list(ACTIVE_STATUSES),
@@ -63,6 +65,8 @@ def fail(video: ProductVideo, code: str, message: str, *, expect: list[str] | No
         completed_at=timezone.now(),
     )
     if ended:
+        # Steps that know better (a refusal, a job the provider lost) closed the reservation already.
+        budget.close_reservation(video, accepted=submitted)
         transaction.on_commit(lambda: video_failed.send(sender=ProductVideo, video=video), robust=True)
     return Step(VideoStatus.FAILED)
 

@@ -28,6 +28,8 @@ def get_provider(alias: str) -> VideoProvider:
 
 def reset_providers(*, setting: str = SETTING_NAME, **kwargs: Any) -> None:
     if setting == SETTING_NAME:
+        for provider in _instances.values():
+            provider.close()  # their connection pools would otherwise linger
         _instances.clear()
 
 

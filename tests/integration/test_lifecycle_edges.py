@@ -87,3 +87,13 @@ def test_cancel_releases_unspent_budget_and_ignores_late_results(provider):
     assert video.status == VideoStatus.CANCELED
     assert jobs.process(video.pk).status == VideoStatus.CANCELED
     assert provider.stats()["creates"] == 0
+    assert_ledger_identity()
+
+
+def test_canceling_a_job_the_provider_accepted_counts_it_as_spent(provider):
+    provider.configure(complete_after=30)
+    video = new_video()
+    jobs.process(video.pk)
+    assert jobs.cancel(ProductVideo.objects.get(pk=video.pk))
+    assert Spend.objects.get(video=video).kind == SpendKind.LOSS
+    assert_ledger_identity()
