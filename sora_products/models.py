@@ -142,7 +142,9 @@ class ProductVideo(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["content_type", "object_id", "preset"], name="sora_products_product_preset"),
+            # Status last: SQLite, which keeps no statistics unless ANALYZE runs, then prefers this index to
+            # the status one for the storefront's lookup instead of scanning every ready video.
+            models.Index(fields=["content_type", "object_id", "preset", "status"], name="sora_products_product_live"),
             models.Index(fields=["status"], name="sora_products_status"),
         ]
         permissions = [

@@ -12,15 +12,16 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage, Storage
 from django.db import models
-from django.db.models import Q
 
 from sora_products.catalog import get_adapter, is_registered
+from sora_products.live_lookup import live_rows
 from sora_products.models import ProductVideo
 
 DEFAULT_PRESET = "showcase"
@@ -45,6 +46,16 @@ def media_url(storage: Storage, name: str) -> str:
         return ""
 
 
+@lru_cache(maxsize=32)
+def dimensions(size: str) -> tuple[int | None, int | None]:
+    """(width, height) of a "720x1280" size; (None, None) when it can't be read."""
+    try:
+        width, height = (int(part) for part in size.lower().split("x"))
+    except ValueError:
+        return None, None
+    return width, height
+
+
 @dataclass(frozen=True)
 class LiveVideo:
     """What a storefront page needs of one live video; ``load()`` fetches the full ProductVideo row."""
@@ -67,17 +78,10 @@ class LiveVideo:
 
     @property
     def width_height(self) -> tuple[int | None, int | None]:
-        try:
-            width, height = (int(part) for part in self.size.lower().split("x"))
-        except ValueError:
-            return None, None
-        return width, height
+        return dimensions(self.size)
 
     def load(self) -> ProductVideo:
         return ProductVideo.objects.get(pk=self.pk)
-
-
-LIVE_VIDEO_COLUMNS = ("pk", "preset", "video_file", "poster", "size", "seconds", "completed_at")
 
 
 def product_key(product: models.Model) -> ProductKey:
@@ -127,35 +131,13 @@ def live_videos(products: Iterable[models.Model], preset: str = DEFAULT_PRESET) 
     """The newest live, profile-less video of ``preset`` for each product, in one query."""
     products = list(products)
     content_types = _content_type_ids(products)
-    wanted: dict[int, set[str]] = defaultdict(set)
+    wanted: dict[int, list[str]] = defaultdict(list)
     for product in products:
-        wanted[content_types[type(product)]].add(str(product.pk))
-    if not wanted:
-        return {}
-    condition = Q()
-    for content_type_id, object_ids in wanted.items():
-        condition |= Q(content_type_id=content_type_id, object_id__in=object_ids)
-    rows = (
-        ProductVideo.objects.live()
-        .filter(condition, preset=preset, profile={})
-        .values_list("content_type_id", "object_id", *LIVE_VIDEO_COLUMNS)
-    )
+        wanted[content_types[type(product)]].append(str(product.pk))
     found: dict[ProductKey, LiveVideo] = {}
-    for content_type_id, object_id, *values in rows:
-        video = LiveVideo(*values)
-        key = (content_type_id, object_id)
-        # Newest wins; picked here rather than with ORDER BY, which costs more than the few rows it sorts.
-        if key not in found or _newer(video, found[key]):
-            found[key] = video
+    for content_type_id, object_id, *values in live_rows(wanted, preset):
+        found.setdefault((content_type_id, object_id), LiveVideo(*values))  # rows come newest first
     return found
-
-
-def _newer(video: LiveVideo, than: LiveVideo) -> bool:
-    if video.completed_at and than.completed_at and video.completed_at != than.completed_at:
-        return video.completed_at > than.completed_at
-    if bool(video.completed_at) != bool(than.completed_at):
-        return bool(video.completed_at)
-    return video.pk > than.pk
 
 
 def attach_videos(products: Iterable[models.Model], preset: str = DEFAULT_PRESET) -> list[models.Model]:

@@ -10,13 +10,14 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from html import escape as html_escape
 from typing import Any
 
 from django import template
 from django.http import HttpRequest
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -37,7 +38,9 @@ DEFAULT_HEIGHT_CM = 165
 
 
 def _request(context: template.Context) -> HttpRequest | None:
-    return context.get("request")
+    # A RequestContext carries it as an attribute: no walk through the context's dicts.
+    request = getattr(context, "request", None)
+    return request if request is not None else context.get("request")
 
 
 @register.simple_tag(takes_context=True)
@@ -101,7 +104,8 @@ def product_video(
         return SafeString("")
     title = get_adapter(product).get_title(product)
     if compact:
-        return sora_products_assets(context) + card_player(video, title)
+        assets = sora_products_assets(context)
+        return assets + card_player(video, title) if assets else card_player(video, title)
     return render_player(context, product, video, title, lazy=lazy, schema=True if schema is None else schema)
 
 
@@ -116,15 +120,16 @@ def _card_parts(language: str, ai_label: bool) -> tuple[str, str]:
 def card_player(video: LiveVideo, title: str) -> SafeString:
     """The compact player of a product card: poster, lazy source, label; player.js starts it when visible.
 
-    Built with escape() on every value rather than a template: a listing renders one per product.
+    Built with html.escape() on every value rather than a template (or Django's lazy-aware escape(),
+    which returns the same text slower): a listing renders one per product on every request.
     """
     pattern, label = _card_parts(get_language() or "", bool(app_settings.AI_LABEL))
     width, height = video.width_height
     return SafeString(
         f'<figure class="sora-player sora-player--compact" data-sora-player data-video-id="{int(video.pk)}">'
         f'<video class="sora-player__video" muted autoplay loop playsinline preload="none" '
-        f'poster="{escape(video.poster_url)}" data-src="{escape(video.video_url)}" '
-        f'width="{width or ""}" height="{height or ""}" aria-label="{escape(pattern % {"title": title})}">'
+        f'poster="{html_escape(video.poster_url)}" data-src="{html_escape(video.video_url)}" '
+        f'width="{width or ""}" height="{height or ""}" aria-label="{html_escape(pattern % {"title": title})}">'
         f"</video>{label}</figure>"
     )
 
