@@ -1,6 +1,6 @@
 """Benchmark: the demo listing page with 48 product videos vs the same page without the video tags.
 
-Run: ``.venv/bin/python bench/bench_listing.py [--products 48] [--rounds 8] [--requests 12]``. Builds a
+Run: ``.venv/bin/python bench/bench_listing.py [--products 48] [--rounds 30] [--requests 8]``. Builds a
 throw-away SQLite database and media folder, gives every product an approved, ready showcase video,
 then serves both pages in-process through Django's test Client (full middleware stack), alternating
 rounds so drift hits both sides alike. Prints requests per second and queries for each page and the
@@ -147,8 +147,8 @@ def timed(client, url: str, requests: int) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--products", type=int, default=48)
-    parser.add_argument("--rounds", type=int, default=8)
-    parser.add_argument("--requests", type=int, default=12, help="requests per page per round")
+    parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument("--requests", type=int, default=8, help="requests per page per round")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="sora-bench-listing-") as tmp:

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import connections, router
 from django.db.models import F, Q, QuerySet
 
+from sora_products.conf import app_settings
 from sora_products.models import ProductVideo
 
 COLUMNS = ("content_type_id", "object_id", "pk", "preset", "video_file", "poster", "size", "seconds", "completed_at")
@@ -27,13 +28,11 @@ Wanted = dict[int, list[str]]  # content type id -> product ids as text
 def live_rows(wanted: Wanted, preset: str) -> list[tuple]:
     """(content type id, object id, *COLUMNS[2:]) of every live, profile-less video of ``preset``, newest first."""
     alias = router.db_for_read(ProductVideo)
-    groups = sorted((content_type_id, sorted(set(ids))) for content_type_id, ids in wanted.items() if ids)
+    groups = sorted((content_type_id, list(dict.fromkeys(ids))) for content_type_id, ids in wanted.items() if ids)
     if not groups:
         return []
     if sum(len(ids) for _ct, ids in groups) > MAX_CACHED_IDS:
         return list(live_queryset(groups, preset, alias))
-    from sora_products.conf import app_settings
-
     shape = tuple(_padded(len(ids)) for _ct, ids in groups)
     statement = _statement(alias, preset, bool(app_settings.REQUIRE_APPROVAL), shape)
     if statement is None:
@@ -60,26 +59,27 @@ def _padded(count: int) -> int:
 
 
 @dataclass(frozen=True)
-class _Slot:
-    group: int
-    index: int | None  # None: the group's content type id; else the position in its id list
-
-
-@dataclass(frozen=True)
 class Statement:
-    """Compiled SQL whose parameters are fixed values or slots for the caller's ids."""
+    """Compiled SQL, its fixed parameters, and where each group's content type and ids go in them."""
 
     sql: str
     params: tuple[Any, ...]
+    places: tuple[tuple[int, int, int], ...]  # per group: (content type position, first id position, id count)
     converters: tuple[tuple[int, tuple, Any], ...]  # (column, converter functions, expression)
 
+    def params_for(self, groups: list[tuple[int, list[str]]]) -> list[Any]:
+        params = list(self.params)
+        for (content_type_id, ids), (type_at, ids_at, count) in zip(groups, self.places, strict=True):
+            params[type_at] = content_type_id
+            params[ids_at : ids_at + count] = ids + ids[-1:] * (count - len(ids))  # padding repeats the last id
+        return params
+
     def run(self, connection: Any, groups: list[tuple[int, list[str]]]) -> list[tuple]:
-        params = [self._value(param, groups) for param in self.params]
         with connection.cursor() as cursor:
-            cursor.execute(self.sql, params)
+            cursor.execute(self.sql, self.params_for(groups))
             rows = cursor.fetchall()
         if not self.converters:
-            return [tuple(row) for row in rows]
+            return rows
         converted = []
         for row in rows:
             row = list(row)
@@ -90,15 +90,6 @@ class Statement:
                 row[column] = value
             converted.append(tuple(row))
         return converted
-
-    @staticmethod
-    def _value(param: Any, groups: list[tuple[int, list[str]]]) -> Any:
-        if not isinstance(param, _Slot):
-            return param
-        content_type_id, ids = groups[param.group]
-        if param.index is None:
-            return content_type_id
-        return ids[min(param.index, len(ids) - 1)]  # padding repeats the last id
 
 
 def _stand_in_id(group: int, index: int) -> str:
@@ -113,25 +104,31 @@ def _statement(alias: str, preset: str, require_approval: bool, shape: tuple[int
     ]
     compiler = live_queryset(stand_ins, preset, alias).query.get_compiler(using=alias)
     sql, params = compiler.as_sql()
-    slots: dict[Any, _Slot] = {}
-    for group, (content_type_id, ids) in enumerate(stand_ins):
-        slots[content_type_id] = _Slot(group, None)
-        slots.update({stand_in: _Slot(group, index) for index, stand_in in enumerate(ids)})
-    placed = [_hashable_slot(param, slots) for param in params]
-    if sum(isinstance(param, _Slot) for param in placed) != len(slots):
+    places = tuple(_places(list(params), content_type_id, ids) for content_type_id, ids in stand_ins)
+    if None in places:
         return None
     converters = compiler.get_converters([column for column, _sql, _alias in compiler.select])
     return Statement(
         sql=sql,
-        params=tuple(placed),
+        params=tuple(params),
+        places=places,
         converters=tuple(
             (column, tuple(functions), expression) for column, (functions, expression) in converters.items()
         ),
     )
 
 
-def _hashable_slot(param: Any, slots: dict[Any, _Slot]) -> Any:
-    try:
-        return slots.get(param, param)
-    except TypeError:  # an unhashable adapted value (a JSON wrapper): never a stand-in
-        return param
+def _places(params: list[Any], content_type_id: int, ids: list[str]) -> tuple[int, int, int] | None:
+    """Where one group's stand-ins landed: its content type once, its ids side by side and in order."""
+    type_at = [position for position, param in enumerate(params) if _is(param, content_type_id)]
+    id_at = [position for position, param in enumerate(params) if _is(param, ids[0])]
+    if len(type_at) != 1 or len(id_at) != 1:
+        return None
+    start = id_at[0]
+    if params[start : start + len(ids)] != ids:
+        return None
+    return type_at[0], start, len(ids)
+
+
+def _is(param: Any, stand_in: int | str) -> bool:
+    return type(param) is type(stand_in) and param == stand_in

@@ -11,8 +11,8 @@ import datetime
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
@@ -56,9 +56,11 @@ def dimensions(size: str) -> tuple[int | None, int | None]:
     return width, height
 
 
-@dataclass(frozen=True)
-class LiveVideo:
-    """What a storefront page needs of one live video; ``load()`` fetches the full ProductVideo row."""
+class LiveVideo(NamedTuple):
+    """What a storefront page needs of one live video; ``load()`` fetches the full ProductVideo row.
+
+    A named tuple: a listing makes one per product on every request, and tuples are the cheapest to make.
+    """
 
     pk: int
     preset: str
@@ -135,8 +137,10 @@ def live_videos(products: Iterable[models.Model], preset: str = DEFAULT_PRESET) 
     for product in products:
         wanted[content_types[type(product)]].append(str(product.pk))
     found: dict[ProductKey, LiveVideo] = {}
-    for content_type_id, object_id, *values in live_rows(wanted, preset):
-        found.setdefault((content_type_id, object_id), LiveVideo(*values))  # rows come newest first
+    for row in live_rows(wanted, preset):
+        key = (row[0], row[1])
+        if key not in found:  # rows come newest first
+            found[key] = LiveVideo._make(row[2:])
     return found
 
 

@@ -9,8 +9,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-from html import escape as html_escape
 from typing import Any
 
 from django import template
@@ -19,10 +17,10 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from sora_products import tryon
+from sora_products.cards import card_player
 from sora_products.catalog import get_adapter
 from sora_products.conf import app_settings
 from sora_products.models import ProductVideo
@@ -107,31 +105,6 @@ def product_video(
         assets = sora_products_assets(context)
         return assets + card_player(video, title) if assets else card_player(video, title)
     return render_player(context, product, video, title, lazy=lazy, schema=True if schema is None else schema)
-
-
-@lru_cache(maxsize=64)
-def _card_parts(language: str, ai_label: bool) -> tuple[str, str]:
-    """Per language: the aria-label pattern and the label markup, so a listing translates them once."""
-    pattern = _("AI-generated video: %(title)s") if ai_label else _("Video: %(title)s")
-    label = format_html('<figcaption class="sora-player__label">{}</figcaption>', _("AI-generated video"))
-    return pattern, (label if ai_label else "")
-
-
-def card_player(video: LiveVideo, title: str) -> SafeString:
-    """The compact player of a product card: poster, lazy source, label; player.js starts it when visible.
-
-    Built with html.escape() on every value rather than a template (or Django's lazy-aware escape(),
-    which returns the same text slower): a listing renders one per product on every request.
-    """
-    pattern, label = _card_parts(get_language() or "", bool(app_settings.AI_LABEL))
-    width, height = video.width_height
-    return SafeString(
-        f'<figure class="sora-player sora-player--compact" data-sora-player data-video-id="{int(video.pk)}">'
-        f'<video class="sora-player__video" muted autoplay loop playsinline preload="none" '
-        f'poster="{html_escape(video.poster_url)}" data-src="{html_escape(video.video_url)}" '
-        f'width="{width or ""}" height="{height or ""}" aria-label="{html_escape(pattern % {"title": title})}">'
-        f"</video>{label}</figure>"
-    )
 
 
 def render_player(

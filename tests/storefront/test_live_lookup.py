@@ -154,7 +154,7 @@ def test_sqlite_finds_a_listing_by_product_not_by_scanning_every_ready_video():
         ]
     )
     statement = live_lookup._statement(DEFAULT_DB_ALIAS, "showcase", True, (64,))
-    params = [statement._value(param, [(products.pk, [str(n) for n in range(48)])]) for param in statement.params]
+    params = statement.params_for([(products.pk, [str(number) for number in range(48)])])
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN QUERY PLAN " + statement.sql, params)
         plan = " ".join(str(step) for step in cursor.fetchall())
