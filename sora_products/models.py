@@ -155,7 +155,13 @@ class ProductVideo(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.preset} #{self.pk} ({self.get_status_display()})"
+        from sora_products.labels import preset_label
+
+        return _("%(preset)s #%(pk)s (%(status)s)") % {
+            "preset": preset_label(self.preset),
+            "pk": self.pk,
+            "status": self.get_status_display(),
+        }
 
     @property
     def is_active(self) -> bool:
@@ -179,7 +185,7 @@ class TryOnRequest(models.Model):
         verbose_name_plural = _("try-on requests")
 
     def __str__(self) -> str:
-        return f"try-on #{self.pk} for video {self.video_id}"
+        return _("try-on request #%(pk)s for video #%(video)s") % {"pk": self.pk, "video": self.video_id}
 
 
 class SpendKind(models.TextChoices):
@@ -241,4 +247,7 @@ class ProviderPause(models.Model):
         verbose_name_plural = _("provider pauses")
 
     def __str__(self) -> str:
-        return f"{self.provider} paused until {self.paused_until:%Y-%m-%d %H:%M}"
+        return _("%(provider)s paused until %(time)s") % {
+            "provider": self.provider,
+            "time": f"{self.paused_until:%Y-%m-%d %H:%M}",
+        }

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
+from sora_products import labels
 from sora_products.admin import display, permissions
 from sora_products.models import ProductVideo
 
@@ -33,7 +34,7 @@ def video_cards(
     return [
         VideoCard(
             video=video,
-            preset_label=display.preset_label(video.preset),
+            preset_label=labels.preset_label(video.preset),
             status_html=display.live_status(video, endpoint),
             preview_html=display.preview(video, endpoint, size="medium"),
             change_url=reverse(f"{site_name}:sora_products_productvideo_change", args=[quote(video.pk)]),

@@ -25,6 +25,7 @@ from sora_products.admin.charts import DayBar, spend_chart
 from sora_products.admin.explain import explain, is_refusal
 from sora_products.admin.ledger import ZERO, committed_sum
 from sora_products.conf import app_settings
+from sora_products.labels import preset_label
 from sora_products.models import ProductVideo, Spend, SpendKind, VideoStatus
 
 PERIODS = (7, 30, 90)
@@ -182,7 +183,7 @@ def build_report(days: int = DEFAULT_PERIOD, *, site_name: str = "admin", today:
         total=total,
         videos_made=made,
         budget=budget_lines(today),
-        by_preset=_rows(spends, ["preset"], lambda row: display.preset_label(row["preset"]), total),
+        by_preset=_rows(spends, ["preset"], lambda row: preset_label(row["preset"]), total),
         by_provider=_rows(spends, ["provider", "model"], lambda row: f"{row['provider']} · {row['model']}", total),
         top_products=_top_products(spends, site_name),
         failures=_failures(since, spends, site_name),

@@ -11,27 +11,11 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from sora_products.admin.ledger import spent_on
-from sora_products.conf import app_settings
 from sora_products.models import ProductVideo, VideoStatus
 
 ERROR_CHARS = 110
-
-PRESET_LABELS = {
-    "showcase": _("Showcase, portrait"),
-    "showcase_wide": _("Showcase, landscape"),
-    "worn": _("Worn by a model"),
-}
-
-
-def preset_label(name: str) -> str:
-    """A person's name for a preset: the LABEL option, a built-in label, or the key made readable."""
-    preset = app_settings.PRESETS.get(name) or {}
-    label = preset.get("LABEL") or PRESET_LABELS.get(name)
-    return str(label) if label else name.replace("_", " ").capitalize()
-
 
 def money(amount: Decimal | None) -> str:
     """US dollars with cents, or a dash when there is no amount."""

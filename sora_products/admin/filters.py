@@ -10,9 +10,9 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from sora_products.admin.display import preset_label
 from sora_products.catalog import FieldAdapter, get_adapter, registered_models
 from sora_products.conf import app_settings
+from sora_products.labels import preset_label
 
 PRODUCT_MATCH_LIMIT = 500
 

@@ -11,9 +11,10 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from sora_products import budget, jobs
-from sora_products.admin.display import money, preset_label
+from sora_products.admin.display import money
 from sora_products.catalog import RegistrationError, get_adapter
 from sora_products.conf import app_settings
+from sora_products.labels import preset_label
 from sora_products.models import Origin, ProductVideo, VideoStatus
 from sora_products.specs import SpecError, VideoSpec, build_spec, preset_model
 

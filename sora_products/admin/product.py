@@ -20,8 +20,9 @@ from django.utils.translation import gettext_lazy, ngettext
 from sora_products.admin import permissions
 from sora_products.admin.budget_left import budget_lines, smallest_left
 from sora_products.admin.cards import video_cards
-from sora_products.admin.display import money, preset_label
+from sora_products.admin.display import money
 from sora_products.admin.generate import MAX_PRODUCTS, Outcome, PresetPlan, generate, plan_all
+from sora_products.labels import preset_label
 from sora_products.models import Origin, ProductVideo
 
 GENERATE_TEMPLATE = "sora_products/admin/generate.html"

@@ -24,6 +24,7 @@ from sora_products.admin.filters import PresetFilter, ProductSearchMixin, RemixF
 from sora_products.admin.ledger import spent_subquery
 from sora_products.admin.remix import RemixForm, remix_chain
 from sora_products.admin.status import parse_ids, statuses
+from sora_products.labels import preset_label
 from sora_products.models import ProductVideo, ReviewState, VideoStatus
 
 
@@ -137,7 +138,7 @@ class ProductVideoAdmin(ProductSearchMixin, admin.ModelAdmin):
     @admin.display(description=gettext_lazy("video"), ordering="pk")
     def video_label(self, video: ProductVideo):
         remix = format_html(' <span class="sora-tag">{}</span>', _("remix")) if video.remixed_from_id else ""
-        return format_html("#{} {}{}", video.pk, display.preset_label(video.preset), remix)
+        return format_html("#{} {}{}", video.pk, preset_label(video.preset), remix)
 
     @admin.display(description=gettext_lazy("preview"))
     def preview_column(self, video: ProductVideo):
