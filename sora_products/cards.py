@@ -64,9 +64,14 @@ def build_card(video: LiveVideo, title: str, language: str, ai_label: bool) -> S
     )
 
 
+def aria_pattern(ai_label: bool) -> str:
+    """The players' aria-label, with %(title)s for the product's title, in the active language."""
+    return _("AI-generated video: %(title)s") if ai_label else _("Video: %(title)s")
+
+
 @lru_cache(maxsize=64)
 def _card_parts(language: str, ai_label: bool) -> tuple[str, str]:
     """Per language: the aria-label pattern and the label markup."""
-    pattern = _("AI-generated video: %(title)s") if ai_label else _("Video: %(title)s")
+    pattern = aria_pattern(ai_label)
     label = format_html('<figcaption class="sora-player__label">{}</figcaption>', _("AI-generated video"))
     return pattern, (label if ai_label else "")

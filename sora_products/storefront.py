@@ -120,22 +120,22 @@ def product_url(product: models.Model) -> str:
     return get_adapter(product).get_product_url(product) or "/"
 
 
-def _content_type_ids(products: list[models.Model]) -> dict[type, int]:
-    """One content type lookup per product model, not per product."""
-    found: dict[type, int] = {}
+def _product_keys(products: list[models.Model]) -> list[ProductKey]:
+    """Each product's key, with one content type lookup per product model, not per product."""
+    content_types: dict[type, int] = {}
+    keys = []
     for product in products:
-        if type(product) not in found:
-            found[type(product)] = product_key(product)[0]
-    return found
+        model = type(product)
+        if model not in content_types:
+            content_types[model] = product_key(product)[0]
+        keys.append((content_types[model], str(product.pk)))
+    return keys
 
 
-def live_videos(products: Iterable[models.Model], preset: str = DEFAULT_PRESET) -> dict[ProductKey, LiveVideo]:
-    """The newest live, profile-less video of ``preset`` for each product, in one query."""
-    products = list(products)
-    content_types = _content_type_ids(products)
+def _live_videos_by_key(keys: list[ProductKey], preset: str) -> dict[ProductKey, LiveVideo]:
     wanted: dict[int, list[str]] = defaultdict(list)
-    for product in products:
-        wanted[content_types[type(product)]].append(str(product.pk))
+    for content_type_id, object_id in keys:
+        wanted[content_type_id].append(object_id)
     found: dict[ProductKey, LiveVideo] = {}
     for row in live_rows(wanted, preset):
         key = (row[0], row[1])
@@ -144,14 +144,18 @@ def live_videos(products: Iterable[models.Model], preset: str = DEFAULT_PRESET) 
     return found
 
 
+def live_videos(products: Iterable[models.Model], preset: str = DEFAULT_PRESET) -> dict[ProductKey, LiveVideo]:
+    """The newest live, profile-less video of ``preset`` for each product, in one query."""
+    return _live_videos_by_key(_product_keys(list(products)), preset)
+
+
 def attach_videos(products: Iterable[models.Model], preset: str = DEFAULT_PRESET) -> list[models.Model]:
     """Look up the live videos of all products at once and keep each on its product for the tags."""
     products = list(products)
-    found = live_videos(products, preset)
-    content_types = _content_type_ids(products)
-    for product in products:
-        video = found.get((content_types[type(product)], str(product.pk)))
-        product.__dict__.setdefault(CACHE_ATTR, {})[preset] = video
+    keys = _product_keys(products)
+    found = _live_videos_by_key(keys, preset)
+    for product, key in zip(products, keys, strict=True):
+        product.__dict__.setdefault(CACHE_ATTR, {})[preset] = found.get(key)
     return products
 
 

@@ -20,7 +20,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from sora_products import tryon
-from sora_products.cards import card_player
+from sora_products.cards import aria_pattern, card_player
 from sora_products.catalog import get_adapter
 from sora_products.conf import app_settings
 from sora_products.models import ProductVideo
@@ -77,9 +77,7 @@ def get_product_video(product: Any, preset: str = DEFAULT_PRESET) -> LiveVideo |
 
 
 def aria_label(title: str) -> str:
-    if app_settings.AI_LABEL:
-        return _("AI-generated video: %(title)s") % {"title": title}
-    return _("Video: %(title)s") % {"title": title}
+    return aria_pattern(bool(app_settings.AI_LABEL)) % {"title": title}
 
 
 @register.simple_tag(takes_context=True)
