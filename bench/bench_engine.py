@@ -54,7 +54,7 @@ class WebhookReceiver(BaseHTTPRequestHandler):
 def apply_settings(settings, sora: dict) -> None:
     """Change SORA_PRODUCTS outside a test: reload the settings object and the cached providers."""
     from sora_products.conf import app_settings
-    from sora_products.video_providers import reset_providers
+    from sora_products.jobs.providers import reset_providers
 
     settings.SORA_PRODUCTS = sora
     app_settings.reload()
@@ -147,7 +147,7 @@ def throughput() -> None:
     sora = {
         **settings.SORA_PRODUCTS,
         "AUTO_GENERATE": False,
-        "QUEUE": "sora_products.queue.DjangoQ2Queue",
+        "QUEUE": "sora_products.queues.DjangoQ2Queue",
         "PROVIDERS": {"default": {"BASE_URL": emulator.base_url, "API_KEY": emulator.api_key}},
         "POLL_INTERVAL": 0.02,
         "TASK_HOLD_SECONDS": 5,

@@ -44,7 +44,7 @@ def configure(workdir: Path) -> None:
     from sora_products.conf import app_settings
 
     # No worker here: record the queued ids instead of sending them to django-q2.
-    settings.SORA_PRODUCTS = {**settings.SORA_PRODUCTS, "QUEUE": "sora_products.queue.CapturingQueue"}
+    settings.SORA_PRODUCTS = {**settings.SORA_PRODUCTS, "QUEUE": "sora_products.queues.CapturingQueue"}
     app_settings.reload()
 
 

@@ -26,7 +26,7 @@ def main() -> None:
     from sora_products.conf import app_settings
     from tests.factories import photo_bytes
 
-    settings.SORA_PRODUCTS = {**settings.SORA_PRODUCTS, "QUEUE": "sora_products.queue.DjangoQ2Queue"}
+    settings.SORA_PRODUCTS = {**settings.SORA_PRODUCTS, "QUEUE": "sora_products.queues.DjangoQ2Queue"}
     app_settings.reload()
     product = Product(name="Bench shirt", slug="bench", price=Decimal("10"), category="apparel", colour="navy")
     product.image.save("bench.jpg", ContentFile(photo_bytes()), save=False)

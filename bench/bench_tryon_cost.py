@@ -76,7 +76,7 @@ def use_settings(step_cm: int, shopper_daily: Decimal | None) -> None:
 
     settings.SORA_PRODUCTS = {
         **settings.SORA_PRODUCTS,
-        "QUEUE": "sora_products.queue.CapturingQueue",
+        "QUEUE": "sora_products.queues.CapturingQueue",
         "AUTO_GENERATE": False,
         "BUDGET": {"DAILY": None, "MONTHLY": None, "SHOPPER_DAILY": shopper_daily},
         "TRY_ON": {

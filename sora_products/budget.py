@@ -209,6 +209,32 @@ def write_off(video: models.Model) -> None:
     _close(video, SpendKind.LOSS)
 
 
-def close_reservation(video: models.Model, *, accepted: bool) -> None:
-    """A video ended without a file: a job the provider may have accepted is written off, else released."""
-    (write_off if accepted else release)(video)
+RELEASED = "released"
+WRITTEN_OFF = "written_off"
+
+
+def close(video: models.Model, outcome: str) -> None:
+    """A video ended without a file: ``RELEASED`` gives the reservation back, ``WRITTEN_OFF`` counts it spent."""
+    if outcome == RELEASED:
+        release(video)
+    elif outcome == WRITTEN_OFF:
+        write_off(video)
+    else:
+        raise ValueError(f"unknown spend outcome {outcome!r}; use budget.RELEASED or budget.WRITTEN_OFF")
+
+
+def outcome_for(video: models.Model) -> str:
+    """What ending ``video`` now costs: written off once the provider may have the job, else released."""
+    from sora_products.models import VideoStatus
+
+    maybe_sent = (VideoStatus.SUBMITTING, VideoStatus.NEEDS_REVIEW)
+    return WRITTEN_OFF if video.remote_id or video.status in maybe_sent else RELEASED
+
+
+def release_unsent(video_ids: list[int]) -> None:
+    """Superseded videos were never sent: any reservation they hold is given back."""
+    from sora_products.models import SpendKind
+
+    _spend_model().objects.filter(video_id__in=video_ids, kind=SpendKind.RESERVED).update(
+        kind=SpendKind.RELEASED, settled_amount=Decimal("0"), updated_at=timezone.now()
+    )

@@ -15,8 +15,13 @@ from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files import File
 from django.db import models
-from django.db.models.signals import post_init, post_save
+from django.dispatch import Signal
 from django.utils.module_loading import import_string
+
+registered = Signal()
+"""Sent with ``model`` and ``adapter`` when a product model is registered; the receivers connect to it."""
+
+unregistered = Signal()
 
 
 class RegistrationError(Exception):
@@ -210,7 +215,7 @@ def register(model: type[models.Model] | None = None, *, adapter: Any = None, **
             adapter_cls = import_string(adapter_cls)
         instance = adapter_cls(model_cls, **options)
         _registry[model_cls] = instance
-        _connect(model_cls, instance)
+        registered.send(sender=ProductAdapter, model=model_cls, adapter=instance)
         return model_cls
 
     if model is None:
@@ -224,10 +229,7 @@ def unregister(model: type[models.Model]) -> None:
         adapter = _registry.pop(model)
     except KeyError:
         raise RegistrationError(f"{model._meta.label} is not registered with sora_products.") from None
-    post_save.disconnect(sender=model, dispatch_uid=_uid(model))
-    post_init.disconnect(sender=model, dispatch_uid=_uid(model))
-    if adapter.image_model is not None:
-        post_save.disconnect(sender=adapter.image_model, dispatch_uid=_uid(adapter.image_model))
+    unregistered.send(sender=ProductAdapter, model=model, adapter=adapter)
 
 
 def is_registered(model: type[models.Model]) -> bool:
@@ -246,6 +248,10 @@ def get_adapter(model_or_instance: type[models.Model] | models.Model) -> Product
 
 def registered_models() -> list[type[models.Model]]:
     return list(_registry)
+
+
+def registered_adapters() -> list[tuple[type[models.Model], ProductAdapter]]:
+    return list(_registry.items())
 
 
 def adapter_for_image_model(model: type[models.Model]) -> ProductAdapter | None:
@@ -271,16 +277,3 @@ def register_from_settings() -> None:
         options = dict(spec) if isinstance(spec, dict) else {"ADAPTER": spec}
         adapter = options.pop("ADAPTER", None)
         register(model, adapter=adapter, **options)
-
-
-def _uid(model: type[models.Model]) -> str:
-    return f"sora_products:{model._meta.label_lower}"
-
-
-def _connect(model: type[models.Model], adapter: ProductAdapter) -> None:
-    from sora_products.signals import image_saved, product_loaded, product_saved
-
-    post_init.connect(product_loaded, sender=model, dispatch_uid=_uid(model), weak=False)
-    post_save.connect(product_saved, sender=model, dispatch_uid=_uid(model), weak=False)
-    if adapter.image_model is not None:
-        post_save.connect(image_saved, sender=adapter.image_model, dispatch_uid=_uid(adapter.image_model), weak=False)

@@ -11,7 +11,7 @@ from sora_products.conf import app_settings
 
 
 def _provider_capabilities(alias: str) -> Any:
-    from sora_products.video_providers import get_provider
+    from sora_products.jobs.providers import get_provider
 
     return get_provider(alias).capabilities()
 

@@ -73,7 +73,13 @@ DEFAULTS: dict[str, Any] = {
     # A STORAGES alias; falls back to "default" when the alias is not defined.
     "STORAGE": "sora_products",
     # How work reaches the worker: dotted path of a queue class.
-    "QUEUE": "sora_products.queue.DjangoQ2Queue",
+    "QUEUE": "sora_products.queues.DjangoQ2Queue",
+    # A call that failed transiently waits FIRST_SECONDS, then twice as long each time up to MAX_SECONDS;
+    # JITTER spreads each wait by that fraction so videos that failed together come back apart.
+    "BACKOFF": {"FIRST_SECONDS": 30, "MAX_SECONDS": 900, "JITTER": 0.2},
+    # After AFTER_FAILURES transient failures in a row a provider is unreachable: nothing is sent to it
+    # but one cheap read every PROBE_SECONDS, and the first that succeeds resumes every waiting video.
+    "OUTAGE": {"AFTER_FAILURES": 3, "PROBE_SECONDS": 30},
     # Seconds between polls of a running job when no webhook is expected / when one is.
     "POLL_INTERVAL": 10,
     "WEBHOOK_POLL_INTERVAL": 120,
@@ -114,7 +120,18 @@ DEFAULTS: dict[str, Any] = {
 }
 
 # Keys whose value is a dict merged over the default dict rather than replacing it.
-MERGED_KEYS = ("BUDGET", "TRY_ON")
+MERGED_KEYS = ("BUDGET", "TRY_ON", "BACKOFF", "OUTAGE")
+
+# Dotted paths of earlier versions that settings may still name, mapped to where the thing lives now.
+MOVED_PATHS = {"sora_products.queue.": "sora_products.queues."}
+
+
+def moved_path(path: str) -> str:
+    """``path`` as it is spelled today, for settings written against an earlier layout."""
+    for old, new in MOVED_PATHS.items():
+        if path.startswith(old):
+            return new + path[len(old) :]
+    return path
 
 
 def merge_preset(name: str, options: dict[str, Any]) -> dict[str, Any]:
@@ -143,6 +160,8 @@ class AppSettings:
         if name in self.user_settings:
             user_value = self.user_settings[name]
             value = {**value, **user_value} if name in MERGED_KEYS else user_value
+        if name == "QUEUE" and isinstance(value, str):
+            value = moved_path(value)
         if name == "PROVIDERS":
             value = {alias: {**DEFAULT_PROVIDER, **options} for alias, options in value.items()}
         if name == "PRESETS":

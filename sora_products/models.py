@@ -23,6 +23,7 @@ class VideoStatus(models.TextChoices):
     BLOCKED = "blocked", _("Waiting for budget")
     CANCELED = "canceled", _("Canceled")
     NEEDS_REVIEW = "needs_review", _("Needs a person")
+    SUPERSEDED = "superseded", _("Superseded")
 
 
 ACTIVE_STATUSES = (
@@ -33,7 +34,15 @@ ACTIVE_STATUSES = (
     VideoStatus.STORING,
     VideoStatus.BLOCKED,
 )
-TERMINAL_STATUSES = (VideoStatus.READY, VideoStatus.FAILED, VideoStatus.CANCELED, VideoStatus.NEEDS_REVIEW)
+TERMINAL_STATUSES = (
+    VideoStatus.READY,
+    VideoStatus.FAILED,
+    VideoStatus.CANCELED,
+    VideoStatus.NEEDS_REVIEW,
+    VideoStatus.SUPERSEDED,
+)
+# Not yet sent to the provider: nothing is reserved or paid, so a change of inputs can still drop it.
+UNSENT_STATUSES = (VideoStatus.REQUESTED, VideoStatus.BLOCKED)
 
 
 class ReviewState(models.TextChoices):
@@ -113,6 +122,9 @@ class ProductVideo(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     submit_started_at = models.DateTimeField(_("submit started"), null=True, blank=True)
     next_check_at = models.DateTimeField(_("next check"), null=True, blank=True, db_index=True)
+    waits = models.PositiveSmallIntegerField(
+        _("waits in a row"), default=0, help_text=_("Provider failures in a row; each doubles the wait.")
+    )
 
     estimated_cost = models.DecimalField(_("estimated cost"), max_digits=10, decimal_places=2, default=Decimal("0"))
     actual_cost = models.DecimalField(_("actual cost"), max_digits=10, decimal_places=2, null=True, blank=True)
@@ -251,3 +263,26 @@ class ProviderPause(models.Model):
             "provider": self.provider,
             "time": f"{self.paused_until:%Y-%m-%d %H:%M}",
         }
+
+
+class ProviderHealth(models.Model):
+    """Consecutive transient failures of one provider across all videos; past a few it is unreachable."""
+
+    provider = models.CharField(_("provider"), max_length=50, unique=True)
+    failures = models.PositiveIntegerField(_("failures in a row"), default=0)
+    unreachable_since = models.DateTimeField(_("unreachable since"), null=True, blank=True)
+    next_probe_at = models.DateTimeField(_("next probe"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("provider health")
+        verbose_name_plural = _("provider health")
+
+    def __str__(self) -> str:
+        if self.unreachable_since:
+            return _("%(provider)s unreachable since %(time)s") % {
+                "provider": self.provider,
+                "time": f"{self.unreachable_since:%Y-%m-%d %H:%M}",
+            }
+        return _("%(provider)s reachable") % {"provider": self.provider}

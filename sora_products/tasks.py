@@ -6,17 +6,21 @@ import time
 
 from sora_products import jobs
 from sora_products.conf import app_settings
-from sora_products.queue import enqueue_video
+from sora_products.queues import enqueue_video
 
 
 def process_video(video_id: int) -> str:
-    """Drive one video forward; waits out short polls, then hands the row back to the queue."""
+    """Drive one video forward, waiting out short polls in this task.
+
+    A poll that no longer fits in the task's hold is handed to a fresh task; a back-off wait (no
+    ``check_in``) is never slept or re-enqueued here: the sync pass picks the row up when it is due.
+    """
     hold = float(app_settings.TASK_HOLD_SECONDS)
     deadline = time.monotonic() + hold
     step = jobs.process(video_id)
     while step.check_in is not None:
         if time.monotonic() + step.check_in > deadline:
-            if step.check_in <= hold:
+            if step.check_in < hold:
                 enqueue_video(video_id)
             break
         time.sleep(step.check_in)

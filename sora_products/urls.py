@@ -1,6 +1,7 @@
 from django.urls import include, path
 
-from sora_products import shopper_views, views
+from sora_products import views
+from sora_products.storefront import views as shopper_views
 
 app_name = "sora_products"
 urlpatterns = [

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from sora_products.media import serve_media
+from sora_products.storefront.media import serve_media
 from sora_products.webhooks import WebhookRejected, receive
 
 __all__ = ["serve_media", "webhook"]

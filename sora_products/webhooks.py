@@ -12,11 +12,12 @@ from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
 from sora_products.conf import app_settings
 from sora_products.models import ProductVideo, WebhookEvent
-from sora_products.queue import enqueue_video
+from sora_products.queues import enqueue_video
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +82,8 @@ def receive(body: bytes, headers: dict[str, str]) -> str:
             video_id = ProductVideo.objects.filter(remote_id=remote_id).values_list("pk", flat=True).first()
             if video_id is None:
                 return "unknown_job"
+            # The news is here: the row is due now, whatever its back-off or poll said.
+            ProductVideo.objects.filter(pk=video_id, next_check_at__isnull=False).update(next_check_at=timezone.now())
             transaction.on_commit(partial(enqueue_video, video_id), robust=True)
     except IntegrityError:
         return "duplicate"

@@ -101,7 +101,7 @@ def _media_root(settings, tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def _captured_queue():
-    from sora_products.queue import CapturingQueue
+    from sora_products.queues import CapturingQueue
 
     CapturingQueue.captured = []
     yield CapturingQueue.captured

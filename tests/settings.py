@@ -63,7 +63,7 @@ else:
 
 SORA_PRODUCTS = {
     "AUTO_GENERATE": True,
-    "QUEUE": "sora_products.queue.CapturingQueue",
+    "QUEUE": "sora_products.queues.CapturingQueue",
     "TRY_ON": {"ENABLED": True},
 }
 # A worker subprocess gets the live test's provider and timings through the environment.

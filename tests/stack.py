@@ -36,13 +36,15 @@ class Stack:
         self.logs.mkdir(exist_ok=True)
         self.sora = {
             **settings.SORA_PRODUCTS,
-            "QUEUE": "sora_products.queue.DjangoQ2Queue",
+            "QUEUE": "sora_products.queues.DjangoQ2Queue",
             "PROVIDERS": {"default": {"BASE_URL": emulator.base_url, "API_KEY": emulator.api_key, "WEBHOOKS": False}},
             "POLL_INTERVAL": 0.3,
             "WEBHOOK_POLL_INTERVAL": 5,
             "TASK_HOLD_SECONDS": 20,
             "RECONCILE_GRACE_SECONDS": 3,
             "SYNC_LEASE_SECONDS": 3,
+            "BACKOFF": {"FIRST_SECONDS": 0.3, "MAX_SECONDS": 2, "JITTER": 0.2},
+            "OUTAGE": {"AFTER_FAILURES": 3, "PROBE_SECONDS": 1},
             "BUDGET": {"DAILY": None, "MONTHLY": None, "SHOPPER_DAILY": None},
             "WEBHOOK_SECRETS": [WEBHOOK_SECRET],
         }
@@ -141,6 +143,8 @@ def provider(settings, video_emulator):
         "PROVIDERS": {"default": {"BASE_URL": video_emulator.base_url, "API_KEY": video_emulator.api_key}},
         "POLL_INTERVAL": 0.1,
         "RECONCILE_GRACE_SECONDS": 1,
+        "BACKOFF": {"FIRST_SECONDS": 0.1, "MAX_SECONDS": 1, "JITTER": 0.2},
+        "OUTAGE": {"AFTER_FAILURES": 3, "PROBE_SECONDS": 0.5},
     }
     return video_emulator
 

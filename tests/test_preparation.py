@@ -8,8 +8,8 @@ import pytest
 from PIL import Image
 
 from demo_shop.catalog.models import Product
+from sora_products.jobs.reference import PreparationFailed, ensure_reference
 from sora_products.models import ProductVideo
-from sora_products.preparation import PreparationFailed, ensure_reference
 from tests.factories import make_product
 from tests.image_corpus import ANY, TEST_MAX_PIXELS, build_corpus
 

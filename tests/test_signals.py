@@ -9,8 +9,9 @@ from django.core import serializers
 from django.core.files.base import ContentFile
 
 from demo_shop.catalog.models import Product
+from sora_products import budget
 from sora_products.models import ProductVideo, VideoStatus
-from sora_products.queue import CapturingQueue
+from sora_products.queues import CapturingQueue
 from tests.factories import make_product, photo_bytes
 
 pytestmark = pytest.mark.django_db
@@ -115,7 +116,7 @@ def test_video_ready_and_failed_signals_are_sent(django_capture_on_commit_callba
     try:
         video = videos(make_product()).get()
         with django_capture_on_commit_callbacks(execute=True):
-            jobs.fail(video, "test", "Failed for the test.")
+            jobs.fail(video, "test", "Failed for the test.", spend=budget.RELEASED)
     finally:
         video_failed.disconnect(dispatch_uid="t")
     assert received == [video.pk]

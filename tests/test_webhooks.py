@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from standardwebhooks.webhooks import Webhook
 
 from sora_products.models import ProductVideo, VideoStatus, WebhookEvent
-from sora_products.queue import CapturingQueue
+from sora_products.queues import CapturingQueue
 from tests.factories import make_product
 from tests.stack import run_concurrently
 

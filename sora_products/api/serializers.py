@@ -14,8 +14,8 @@ from rest_framework import serializers
 
 from sora_products.conf import app_settings
 from sora_products.specs import SpecError, TryOnProfile
-from sora_products.status import file_url
 from sora_products.storefront import product_ref, resolve_product_ref
+from sora_products.storefront.shopper_state import file_url
 
 
 class ProductRefField(serializers.Field):
@@ -88,7 +88,7 @@ class TryOnAskSerializer(serializers.Serializer):
 
 
 class ShopperStateSerializer(serializers.Serializer):
-    """The shopper's view of one video (sora_products.status.ShopperState) plus where to poll."""
+    """The shopper's view of one video (sora_products.storefront.shopper_state.ShopperState) plus where to poll."""
 
     id = serializers.IntegerField()
     status = serializers.CharField()

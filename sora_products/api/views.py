@@ -41,7 +41,7 @@ from sora_products.api.throttles import (
 from sora_products.catalog import is_registered
 from sora_products.conf import app_settings
 from sora_products.models import ProductVideo
-from sora_products.status import shopper_state
+from sora_products.storefront.shopper_state import shopper_state
 
 
 class TryOnThrottled(APIException):

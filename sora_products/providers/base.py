@@ -315,6 +315,14 @@ class VideoProvider(abc.ABC):
     def delete(self, remote_id: str) -> None:
         """Remove a finished job and its assets at the provider."""
 
+    def probe(self) -> None:
+        """One cheap read that proves the provider answers (never a paid call); raises ProviderError if not.
+
+        Backends should send a single request without retries: it runs once per cool-down while the
+        provider is marked unreachable.
+        """
+        next(iter(self.list_recent(limit=1, max_pages=1)), None)
+
     @abc.abstractmethod
     def download(
         self, remote_id: str, dest: BinaryIO, *, variant: str = "video", max_bytes: int | None = None

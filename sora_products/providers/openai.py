@@ -224,6 +224,19 @@ class OpenAIVideosProvider(VideoProvider):
             if attempts <= 1:
                 raise
 
+    def probe(self) -> None:
+        """GET /videos?limit=1 once, without retries: while the provider is down, one request per cool-down."""
+        url = self._url("videos")
+        try:
+            response = self._client.request(
+                "GET", url, params={"limit": 1}, headers=self._base_headers, timeout=self._timeout(self.timeouts.read)
+            )
+        except httpx.TransportError as exc:
+            raise self._scrub(transport_error(exc, paid=False)) from exc
+        if not response.is_success:
+            raise self._error(response)
+        self._json(response)
+
     def list_recent(self, *, limit: int = 100, max_pages: int = 5) -> Iterator[RemoteJob]:
         """GET /videos newest first, following ``last_id`` while ``has_more``, at most ``max_pages`` pages."""
         after: str | None = None

@@ -20,14 +20,14 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from sora_products import tryon
-from sora_products.cards import aria_pattern, card_player
 from sora_products.catalog import get_adapter
 from sora_products.conf import app_settings
 from sora_products.models import ProductVideo
-from sora_products.schema_org import ld_json_script, video_object
 from sora_products.specs import bucket_height
-from sora_products.status import shopper_state
 from sora_products.storefront import DEFAULT_PRESET, LiveVideo, attach_videos, live_video, product_ref
+from sora_products.storefront.cards import aria_pattern, card_player
+from sora_products.storefront.schema_org import ld_json_script, video_object
+from sora_products.storefront.shopper_state import shopper_state
 
 register = template.Library()
 

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 
 from sora_products.models import Origin, ProductVideo, VideoStatus
-from sora_products.queue import CapturingQueue
+from sora_products.queues import CapturingQueue
 from tests.admin.conftest import fail, finish, product_url
 from tests.factories import make_product
 

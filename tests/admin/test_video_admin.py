@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from demo_shop.catalog.models import Product
 from sora_products.models import Origin, ProductVideo, ReviewState, VideoStatus
-from sora_products.queue import CapturingQueue
+from sora_products.queues import CapturingQueue
 from tests.admin.conftest import fail, finish, video_url
 from tests.factories import make_product
 

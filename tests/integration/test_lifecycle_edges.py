@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from sora_products import jobs
+from sora_products.jobs.providers import get_provider
 from sora_products.models import ProductVideo, Spend, SpendKind, VideoStatus
-from sora_products.video_providers import get_provider
 from tests.factories import make_product
 from tests.integration.helpers import assert_ledger_identity, drive
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sora_products.limits import IN_FLIGHT
+from sora_products.jobs.limits import IN_FLIGHT
 from sora_products.models import ProductVideo, VideoStatus
 from tests.factories import make_product
 

@@ -8,9 +8,8 @@ import pytest
 from django.core.files.storage import FileSystemStorage
 from django.utils import translation
 
-from sora_products import cards
 from sora_products.models import ProductVideo
-from sora_products.storefront import live_video
+from sora_products.storefront import cards, live_video
 from tests.storefront.helpers import dress, ready_video
 from tests.storefront.test_player import HOSTILE, render, video_tag
 

@@ -13,8 +13,8 @@ from django.db import DEFAULT_DB_ALIAS, connection
 from django.utils import timezone
 
 from demo_shop.catalog.models import Product
-from sora_products import live_lookup
 from sora_products.models import ProductVideo, ReviewState, VideoStatus
+from sora_products.storefront import lookup as live_lookup
 from tests.testapp.models import Gadget
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ so tests that want serve_media set MEDIA_URL to "/shop-media/" and ROOT_URLCONF 
 from django.urls import path
 
 from demo_shop.urls import urlpatterns as demo_urlpatterns
-from sora_products.media import serve_media
+from sora_products.storefront.media import serve_media
 
 MEDIA_URL = "/shop-media/"
 

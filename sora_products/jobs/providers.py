@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.signals import setting_changed
+from django.utils.translation import gettext as _
 
 from sora_products.conf import SETTING_NAME, app_settings
 from sora_products.providers import VideoProvider, build_provider
+
+logger = logging.getLogger(__name__)
 
 _instances: dict[str, VideoProvider] = {}
 
@@ -34,3 +38,20 @@ def reset_providers(*, setting: str = SETTING_NAME, **kwargs: Any) -> None:
 
 
 setting_changed.connect(reset_providers)
+
+
+def try_delete_remote(video) -> None:
+    """Ask the provider to drop a job we no longer want; a provider that keeps it costs nothing more."""
+    from sora_products.providers import ProviderError
+
+    try:
+        get_provider(video.provider).delete(video.remote_id)
+    except ProviderError:
+        logger.info("Provider kept job %s of canceled video %s", video.remote_id, video.pk)
+
+
+def refused_message(exc: Exception) -> str:
+    return _(
+        "The provider refused this video (%(reason)s). Photos with faces, real people or brand logos are "
+        "often refused; try another photo or change the product text."
+    ) % {"reason": str(exc)}

@@ -12,8 +12,12 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sora_products import budget, limits
+from sora_products import budget
 from sora_products.conf import app_settings
+from sora_products.jobs import breaker, limits
+from sora_products.jobs.providers import get_provider, refused_message
+from sora_products.jobs.refresh import apply_remote, poll_interval, wait_for_provider
+from sora_products.jobs.transitions import Step, fail, later, update_row
 from sora_products.models import ProductVideo, VideoStatus
 from sora_products.providers import (
     AuthError,
@@ -28,16 +32,21 @@ from sora_products.providers import (
     RemoteJob,
     TransientError,
 )
-from sora_products.refreshing import apply_remote
-from sora_products.rows import Step, fail, later, poll_interval, refused_message, update_row
-from sora_products.video_providers import get_provider
 
 logger = logging.getLogger(__name__)
+
+UNSENT = [VideoStatus.REQUESTED, VideoStatus.BLOCKED]
+
+
+def create_request(video: ProductVideo, reference: ReferenceUpload | None = None) -> CreateRequest:
+    """What the create (or remix) of ``video`` sends, and so what reconcile looks for: one definition for both."""
+    prompt = video.remix_prompt if video.remixed_from_id else video.prompt
+    return CreateRequest(prompt=prompt, model=video.model, size=video.size, seconds=video.seconds, reference=reference)
 
 
 def submit(video: ProductVideo) -> Step:
     """Prepare the reference, reserve budget, claim an attempt, then call create exactly once."""
-    from sora_products.preparation import PreparationFailed, ensure_reference
+    from sora_products.jobs.reference import PreparationFailed, ensure_reference
 
     if video.attempts >= int(app_settings.MAX_ATTEMPTS):
         return fail(
@@ -45,11 +54,15 @@ def submit(video: ProductVideo) -> Step:
             "too_many_attempts",
             _("The video was tried %(count)d times without an answer from the provider; retry it by hand.")
             % {"count": video.attempts},
+            spend=budget.RELEASED,
         )
+    until = breaker.blocked_until(video.provider)
+    if until is not None:
+        return wait_for_provider(video, until, expect=UNSENT)
     try:
         reference = ensure_reference(video) if not video.remixed_from_id else None
     except PreparationFailed as exc:
-        return fail(video, exc.code, str(exc))
+        return fail(video, exc.code, str(exc), spend=budget.RELEASED)
     try:
         with transaction.atomic():
             # The ledger lock serialises every claim, so caps and rate limits can't be raced.
@@ -57,7 +70,7 @@ def submit(video: ProductVideo) -> Step:
             limits.check_submit(video.provider)
             claimed = update_row(
                 video,
-                expect=[VideoStatus.REQUESTED, VideoStatus.BLOCKED],
+                expect=UNSENT,
                 status=VideoStatus.SUBMITTING,
                 attempts=models.F("attempts") + 1,
                 submit_started_at=timezone.now(),
@@ -70,18 +83,18 @@ def submit(video: ProductVideo) -> Step:
     except budget.BudgetExceeded as exc:
         update_row(
             video,
-            expect=[VideoStatus.REQUESTED, VideoStatus.BLOCKED],
+            expect=UNSENT,
             status=VideoStatus.BLOCKED,
             error_code=f"budget_{exc.cap}",
             error_message=str(exc),
             next_check_at=later(60),
         )
-        return Step(VideoStatus.BLOCKED, check_in=None)
+        return Step(VideoStatus.BLOCKED)
     except limits.SubmitDeferred as exc:
         paused = exc.code == "provider_paused"
         update_row(
             video,
-            expect=[VideoStatus.REQUESTED, VideoStatus.BLOCKED],
+            expect=UNSENT,
             status=VideoStatus.BLOCKED if paused else VideoStatus.REQUESTED,
             error_code=exc.code,
             error_message=str(exc),
@@ -92,52 +105,59 @@ def submit(video: ProductVideo) -> Step:
     return _send_create(video, reference)
 
 
-def _create_request(video: ProductVideo, reference: ReferenceUpload | None) -> CreateRequest:
-    return CreateRequest(
-        prompt=video.prompt, model=video.model, size=video.size, seconds=video.seconds, reference=reference
-    )
-
-
 def _send_create(video: ProductVideo, reference: ReferenceUpload | None) -> Step:
     provider = get_provider(video.provider)
     try:
         if video.remixed_from_id:
             job = provider.remix(video.remixed_from.remote_id, video.remix_prompt)
         else:
-            job = provider.create(_create_request(video, reference))
+            job = provider.create(create_request(video, reference))
     except OutcomeUnknown as exc:
+        # It may have arrived: reconcile later (with back-off), never send it again before the grace.
         logger.warning("Create for video %s may have reached the provider: %s", video.pk, exc)
-        update_row(video, error_code="outcome_unknown", error_message=str(exc), next_check_at=later(5))
-        return Step(VideoStatus.SUBMITTING, check_in=5)
+        breaker.record_failure(video.provider, exc)
+        next_check_at, waits = breaker.backoff(video.waits)
+        update_row(
+            video,
+            expect=[VideoStatus.SUBMITTING],
+            error_code="outcome_unknown",
+            error_message=str(exc),
+            next_check_at=next_check_at,
+            waits=waits,
+        )
+        return Step(VideoStatus.SUBMITTING)
     except (TransientError, RateLimited) as exc:
         return _not_accepted(video, exc)
     except ModerationRefused as exc:
-        _release_and(video)
-        return fail(video, exc.code or "moderation_blocked", refused_message(exc))
+        breaker.record_success(video.provider)
+        return fail(video, exc.code or "moderation_blocked", refused_message(exc), spend=budget.RELEASED)
     except (InvalidRequest, AuthError, NotFound, ProviderError) as exc:
-        _release_and(video)
-        return fail(video, exc.code or type(exc).__name__.lower(), str(exc))
+        return fail(video, exc.code or type(exc).__name__.lower(), str(exc), spend=budget.RELEASED)
+    breaker.record_success(video.provider)
     return adopt(video, job)
-
-
-def _release_and(video: ProductVideo) -> None:
-    with transaction.atomic():
-        budget.release(video)
 
 
 def _not_accepted(video: ProductVideo, exc: TransientError | RateLimited) -> Step:
     """The provider did not take the job: give the attempt and the money back and wait.
 
-    A quota or spend-limit answer pauses every submission to that provider until a person acts.
+    A quota or spend-limit answer pauses every submission to that provider until a person acts;
+    a call that never reached it counts towards marking the provider unreachable.
     """
-    wait = getattr(exc, "retry_after", None) or 30.0
     quota = isinstance(exc, RateLimited) and exc.quota
     message = str(exc)
+    if isinstance(exc, TransientError):
+        breaker.record_failure(video.provider, exc)
+    next_check_at, waits = breaker.backoff(video.waits)
+    check_in = None
+    if isinstance(exc, RateLimited) and exc.retry_after and not quota:
+        # The provider said how long; a short wait is kept in the worker, like any short poll.
+        next_check_at, check_in = later(exc.retry_after), exc.retry_after
     if quota:
         message = _(
             "The provider says the account's quota or spend limit is reached (%(reason)s). Submissions are paused "
-            "for an hour; raise the limit with the provider, then retry."
+            "for an hour; raise the limit with the provider, then resume the provider in the admin."
         ) % {"reason": exc.message or exc.code or "429"}
+        next_check_at, check_in = later(3600), None
     with transaction.atomic():
         budget.release(video)
         if quota:
@@ -149,10 +169,11 @@ def _not_accepted(video: ProductVideo, exc: TransientError | RateLimited) -> Ste
             attempts=models.F("attempts") - 1,
             error_code=(exc.code or "provider_unavailable")[:100],
             error_message=message,
-            next_check_at=later(3600 if quota else wait),
+            next_check_at=next_check_at,
+            waits=waits,
         )
     logger.warning("Provider %s did not accept video %s: %s", video.provider, video.pk, exc)
-    return Step(VideoStatus.BLOCKED if quota else VideoStatus.REQUESTED, check_in=None if quota else wait)
+    return Step(VideoStatus.BLOCKED if quota else VideoStatus.REQUESTED, check_in=check_in)
 
 
 def adopt(video: ProductVideo, job: RemoteJob) -> Step:
@@ -164,6 +185,7 @@ def adopt(video: ProductVideo, job: RemoteJob) -> Step:
         status=VideoStatus.QUEUED,
         error_code="",
         error_message="",
+        waits=0,
         next_check_at=later(poll_interval(video, job)),
     )
     return apply_remote(video, job)

@@ -21,8 +21,8 @@ from django.core.files.storage import FileSystemStorage, Storage
 from django.db import models
 
 from sora_products.catalog import get_adapter, is_registered
-from sora_products.live_lookup import live_rows
 from sora_products.models import ProductVideo
+from sora_products.storefront.lookup import live_rows
 
 DEFAULT_PRESET = "showcase"
 CACHE_ATTR = "_sora_products_live_videos"

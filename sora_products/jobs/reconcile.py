@@ -2,7 +2,7 @@
 
 A worker that died mid-create, or a lost response, leaves a row in ``submitting``. Resending
 blindly could pay twice, so the provider's list of recent jobs is searched for one matching
-this row's prompt, model, size and seconds since the claim.
+what this row sent (``submit.create_request``, the same definition the create used) since the claim.
 """
 
 from __future__ import annotations
@@ -13,16 +13,15 @@ from django.utils.translation import gettext as _
 
 from sora_products import budget
 from sora_products.conf import app_settings
+from sora_products.jobs import breaker
+from sora_products.jobs.providers import get_provider
+from sora_products.jobs.refresh import back_off, wait_for_provider
+from sora_products.jobs.submit import adopt, create_request
+from sora_products.jobs.transitions import Step, update_row
 from sora_products.models import ProductVideo, VideoStatus
-from sora_products.providers import CreateRequest, ProviderError
-from sora_products.rows import Step, later, update_row
-from sora_products.submitting import adopt
-from sora_products.video_providers import get_provider
+from sora_products.providers import ProviderError
 
-
-def _request(video: ProductVideo) -> CreateRequest:
-    prompt = video.remix_prompt if video.remixed_from_id else video.prompt
-    return CreateRequest(prompt=prompt, model=video.model, size=video.size, seconds=video.seconds)
+CLAIMED = [VideoStatus.SUBMITTING]
 
 
 def _taken_ids(candidates: list[str]) -> set[str]:
@@ -33,32 +32,38 @@ def reconcile(video: ProductVideo) -> Step:
     """Drive a claimed row whose create may or may not have reached the provider."""
     provider = get_provider(video.provider)
     started = video.submit_started_at or video.updated_at
-    age = (timezone.now() - started).total_seconds()
     if not provider.capabilities().list_jobs:
         return park(video, _("The provider cannot list its jobs, so whether this video was created is unknown."))
+    until = breaker.blocked_until(video.provider)
+    if until is not None:
+        return wait_for_provider(video, until, expect=CLAIMED)
     try:
-        matches = provider.find_created(_request(video), since=int(started.timestamp()))
+        matches = provider.find_created(create_request(video), since=int(started.timestamp()))
     except ProviderError as exc:
-        update_row(video, next_check_at=later(30), error_message=str(exc))
-        return Step(VideoStatus.SUBMITTING, check_in=30)
+        return back_off(video, exc, expect=CLAIMED)
+    breaker.record_success(video.provider)
     free = [job for job in matches if job.id not in _taken_ids([j.id for j in matches])]
     if free:
         # The oldest match is ours; later ones (if any) were made by someone else's identical ask.
         return adopt(video, sorted(free, key=lambda job: job.created_at or 0)[0])
     grace = float(app_settings.RECONCILE_GRACE_SECONDS)
+    age = (timezone.now() - started).total_seconds()
     if age < grace:
-        wait = min(max(grace - age, 1.0), 30.0)
-        update_row(video, next_check_at=later(wait))
-        return Step(VideoStatus.SUBMITTING, check_in=wait)
+        # Look again as the back-off says, but never later than the end of the grace.
+        next_check_at, waits = breaker.backoff(video.waits)
+        end_of_grace = started + timezone.timedelta(seconds=grace)
+        update_row(video, expect=CLAIMED, next_check_at=min(next_check_at, end_of_grace), waits=waits)
+        return Step(VideoStatus.SUBMITTING)
     # Nothing arrived within the grace period: the create never happened, so try again.
     with transaction.atomic():
         budget.release(video)
         update_row(
             video,
-            expect=[VideoStatus.SUBMITTING],
+            expect=CLAIMED,
             status=VideoStatus.REQUESTED,
             error_code="",
             error_message="",
+            waits=0,
             next_check_at=timezone.now(),
         )
     return Step(VideoStatus.REQUESTED, check_in=0)
@@ -68,7 +73,7 @@ def park(video: ProductVideo, reason: str) -> Step:
     """Leave the decision to a person rather than risk paying twice."""
     update_row(
         video,
-        expect=[VideoStatus.SUBMITTING],
+        expect=CLAIMED,
         status=VideoStatus.NEEDS_REVIEW,
         error_code="outcome_unknown",
         error_message=_("%(reason)s Check the provider's dashboard, then retry or cancel the video.")

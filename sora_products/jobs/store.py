@@ -17,13 +17,16 @@ from django.utils.translation import gettext as _
 
 from sora_products import budget
 from sora_products.conf import app_settings
+from sora_products.jobs import breaker
+from sora_products.jobs.providers import get_provider
+from sora_products.jobs.refresh import back_off, wait_for_provider
+from sora_products.jobs.transitions import Step, fail, update_row
 from sora_products.models import ProductVideo, VideoStatus
 from sora_products.providers import DownloadTooLarge, NotFound, ProviderError, TransientError
-from sora_products.rows import Step, fail, later, update_row
-from sora_products.video_providers import get_provider
 
 logger = logging.getLogger(__name__)
 
+STORING = [VideoStatus.STORING]
 MP4_BRANDS = {b"isom", b"iso2", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42", b"avc1", b"M4V ", b"dash", b"qt  "}
 
 
@@ -34,34 +37,38 @@ def looks_like_mp4(head: bytes) -> bool:
 
 def store(video: ProductVideo) -> Step:
     """Download, check and save the video and its poster, then mark the row ready."""
+    until = breaker.blocked_until(video.provider)
+    if until is not None:
+        return wait_for_provider(video, until, expect=STORING)
     provider = get_provider(video.provider)
     with tempfile.TemporaryFile() as handle:
         try:
             result = provider.download(video.remote_id, handle, max_bytes=int(app_settings.MAX_DOWNLOAD_BYTES))
         except DownloadTooLarge:
-            with transaction.atomic():
-                budget.write_off(video)
-                limit_mb = int(app_settings.MAX_DOWNLOAD_BYTES) // (1024 * 1024)
-                return fail(
-                    video,
-                    "too_large",
-                    _("The finished video is larger than the %(limit)d MB limit and was not saved.")
-                    % {"limit": limit_mb},
-                )
+            limit_mb = int(app_settings.MAX_DOWNLOAD_BYTES) // (1024 * 1024)
+            return fail(
+                video,
+                "too_large",
+                _("The finished video is larger than the %(limit)d MB limit and was not saved.") % {"limit": limit_mb},
+                spend=budget.WRITTEN_OFF,
+            )
         except NotFound:
-            with transaction.atomic():
-                budget.write_off(video)
-                return fail(video, "expired", _("The provider's copy of the video expired before it was saved."))
+            return fail(
+                video,
+                "expired",
+                _("The provider's copy of the video expired before it was saved."),
+                spend=budget.WRITTEN_OFF,
+            )
         except TransientError as exc:
-            update_row(video, next_check_at=later(15), error_message=str(exc))
-            return Step(VideoStatus.STORING, check_in=15)
+            return back_off(video, exc, expect=STORING)
         except ProviderError as exc:
-            return fail(video, exc.code or "download_failed", str(exc))
+            return fail(video, exc.code or "download_failed", str(exc), spend=budget.WRITTEN_OFF)
+        breaker.record_success(video.provider)
         handle.seek(0)
         if not looks_like_mp4(handle.read(12)):
-            with transaction.atomic():
-                budget.write_off(video)
-                return fail(video, "not_mp4", _("The provider sent a file that is not an MP4 video."))
+            return fail(
+                video, "not_mp4", _("The provider sent a file that is not an MP4 video."), spend=budget.WRITTEN_OFF
+            )
         handle.seek(0)
         video.video_file.save(f"{video.pk}.mp4", File(handle), save=False)
     poster_name = _store_poster(video, provider)
@@ -69,7 +76,7 @@ def store(video: ProductVideo) -> Step:
     with transaction.atomic():
         done = update_row(
             video,
-            expect=[VideoStatus.STORING],
+            expect=STORING,
             status=VideoStatus.READY,
             video_file=video.video_file.name,
             video_bytes=result.bytes_written,

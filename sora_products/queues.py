@@ -27,15 +27,6 @@ class DjangoQ2Queue(BaseQueue):
         async_task(PROCESS_TASK, video_id, task_name=f"sora-video-{video_id}", group="sora_products")
 
 
-class ImmediateQueue(BaseQueue):
-    """Runs the task in the calling process: for scripts and simple tests, never for a web server."""
-
-    def enqueue(self, video_id: int) -> None:
-        from sora_products.tasks import process_video
-
-        process_video(video_id)
-
-
 class CapturingQueue(BaseQueue):
     """Records ids instead of running them, so tests decide when a worker step happens."""
 

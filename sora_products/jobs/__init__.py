@@ -1,0 +1,32 @@
+"""The engine: the state machine of a ProductVideo, one module per step.
+
+The database row is the source of truth and every step starts from it, so running a step twice,
+late or concurrently is harmless. A paid create is sent at most once per claimed attempt: the
+claim (and the budget reservation) commit before the call, the remote id commits right after it,
+and a claim whose outcome is unknown is reconciled, never blindly resent.
+
+``request`` asks for videos, ``submit`` → ``refresh`` → ``store`` make them, ``reconcile`` settles
+unknown creates, ``sync`` drives rows and is the safety net, ``breaker`` waits out a failing
+provider, ``transitions`` declares the allowed status changes; ``actions`` are what a person does.
+"""
+
+from sora_products.jobs.actions import approve, cancel, retry
+from sora_products.jobs.request import inputs_key, product_changed, product_removed, remix, request_video
+from sora_products.jobs.sync import due_videos, process, sync
+from sora_products.jobs.transitions import Step, fail
+
+__all__ = [
+    "Step",
+    "approve",
+    "cancel",
+    "due_videos",
+    "fail",
+    "inputs_key",
+    "process",
+    "product_changed",
+    "product_removed",
+    "remix",
+    "request_video",
+    "retry",
+    "sync",
+]

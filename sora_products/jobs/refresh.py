@@ -1,0 +1,123 @@
+"""Refreshing: ask the provider how a job is doing and apply it monotonically."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sora_products import budget
+from sora_products.conf import app_settings
+from sora_products.jobs import breaker
+from sora_products.jobs.providers import get_provider, refused_message, try_delete_remote
+from sora_products.jobs.transitions import Step, fail, later, update_row
+from sora_products.models import ProductVideo, VideoStatus
+from sora_products.providers import JobStatus, NotFound, ProviderError, RateLimited, RemoteJob, TransientError
+
+RUNNING = [VideoStatus.QUEUED, VideoStatus.IN_PROGRESS]
+UNREACHABLE = "provider_unreachable"
+
+
+def poll_interval(video: ProductVideo, job: RemoteJob | None = None) -> float:
+    provider_options = app_settings.PROVIDERS.get(video.provider, {})
+    interval = float(
+        app_settings.WEBHOOK_POLL_INTERVAL if provider_options.get("WEBHOOKS") else app_settings.POLL_INTERVAL
+    )
+    if job is not None and job.poll_after_ms:
+        interval = max(interval, job.poll_after_ms / 1000)
+    return interval
+
+
+def wait_for_provider(video: ProductVideo, until: datetime.datetime, *, expect: Iterable[str]) -> Step:
+    """The provider is marked unreachable: send nothing, say so on the row, and wait to be woken."""
+    update_row(
+        video,
+        expect=list(expect),
+        error_code=UNREACHABLE,
+        error_message=_("The video provider is unreachable; the video waits and goes on when the provider is back."),
+        next_check_at=until,
+    )
+    return Step(video.status)
+
+
+def back_off(video: ProductVideo, exc: Exception, *, expect: Iterable[str]) -> Step:
+    """A read failed transiently: count it against the provider and wait longer each time."""
+    breaker.record_failure(video.provider, exc)
+    next_check_at, waits = breaker.backoff(video.waits)
+    update_row(video, expect=list(expect), next_check_at=next_check_at, waits=waits, error_message=str(exc))
+    return Step(video.status)
+
+
+def refresh(video: ProductVideo) -> Step:
+    """Ask the provider how the job is doing and apply it."""
+    if video.submit_started_at and timezone.now() - video.submit_started_at > datetime.timedelta(
+        seconds=int(app_settings.MAX_RUN_SECONDS)
+    ):
+        try_delete_remote(video)
+        return fail(
+            video, "stuck", _("The provider did not finish the video within an hour; retry it."), spend=budget.RELEASED
+        )
+    until = breaker.blocked_until(video.provider)
+    if until is not None:
+        return wait_for_provider(video, until, expect=RUNNING)
+    try:
+        job = get_provider(video.provider).retrieve(video.remote_id)
+    except NotFound:
+        return fail(
+            video, "not_found", _("The provider no longer knows this job; retry the video."), spend=budget.RELEASED
+        )
+    except TransientError as exc:
+        return back_off(video, exc, expect=RUNNING)
+    except RateLimited as exc:
+        wait = exc.retry_after or poll_interval(video)
+        update_row(video, next_check_at=later(wait))
+        return Step(video.status, check_in=wait)
+    except ProviderError as exc:
+        return fail(video, exc.code or "provider_error", str(exc), spend=budget.WRITTEN_OFF)
+    breaker.record_success(video.provider)
+    return apply_remote(video, job)
+
+
+def apply_remote(video: ProductVideo, job: RemoteJob) -> Step:
+    """Apply a provider job state monotonically: progress only rises, finished stays finished."""
+    from sora_products.jobs import store
+
+    if job.status == JobStatus.COMPLETED:
+        expires = _from_unix(job.expires_at)
+        if expires and expires < timezone.now():
+            return fail(
+                video,
+                "expired",
+                _("The provider's copy of the video expired before it was saved."),
+                spend=budget.WRITTEN_OFF,
+            )
+        if update_row(video, expect=RUNNING, status=VideoStatus.STORING, progress=100, expires_at=expires, waits=0):
+            return store.store(video)
+        return Step(video.status)
+    if job.status == JobStatus.FAILED:
+        message = (
+            refused_message(ProviderError(job.error_message or ""))
+            if job.is_refused
+            else (job.error_message or _("The provider could not make this video."))
+        )
+        return fail(video, job.error_code or "generation_failed", message, spend=budget.WRITTEN_OFF, expect=RUNNING)
+    started = job.status == JobStatus.IN_PROGRESS or video.status == VideoStatus.IN_PROGRESS
+    status = VideoStatus.IN_PROGRESS if started else VideoStatus.QUEUED
+    wait = poll_interval(video, job)
+    update_row(
+        video,
+        expect=RUNNING if started else [VideoStatus.QUEUED],
+        status=status,
+        progress=max(video.progress, min(int(job.progress or 0), 99)),
+        next_check_at=later(wait),
+        waits=0,
+        error_code="",
+        error_message="",
+    )
+    return Step(status, check_in=wait)
+
+
+def _from_unix(value: int | None) -> datetime.datetime | None:
+    return datetime.datetime.fromtimestamp(value, tz=datetime.UTC) if value else None
