@@ -13,7 +13,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 
 from sora_products.admin.ledger import spent_on
-from sora_products.models import ProductVideo, VideoStatus
+from sora_products.models import ProductVideo, ReviewState, VideoStatus
 
 ERROR_CHARS = 110
 
@@ -40,6 +40,27 @@ def poster_url(video: ProductVideo) -> str:
 
 def _live_attrs(video: ProductVideo, status_endpoint: str) -> dict[str, str]:
     return {"id": str(video.pk), "active": "1" if video.is_active else "0", "url": status_endpoint}
+
+
+def review_summary(video: ProductVideo) -> tuple[str, str]:
+    """What is true of a video's review, as (label, state for the CSS class): "Live" when approval is off."""
+    from sora_products.conf import app_settings
+
+    if video.review_state == ReviewState.REJECTED:
+        return gettext("Rejected"), "rejected"
+    if video.outdated:
+        return gettext("Outdated: the product changed"), "outdated"
+    if video.review_state == ReviewState.APPROVED:
+        return gettext("Approved"), "approved"
+    if not app_settings.REQUIRE_APPROVAL:
+        return (gettext("Live"), "live") if video.status == VideoStatus.READY else (gettext("Live when ready"), "none")
+    return gettext("Pending review"), "pending"
+
+
+def outdated_note(video: ProductVideo) -> str:
+    if video.outdated:
+        return gettext("Outdated: the product changed after this video was asked for; it is not shown.")
+    return gettext("Current: made from the product as it is now.")
 
 
 def status_badge(video: ProductVideo) -> SafeString:

@@ -17,11 +17,13 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from sora_products.admin import permissions
+from sora_products.admin import outage, permissions
 from sora_products.admin.budget_left import budget_lines, smallest_left
 from sora_products.admin.cards import video_cards
 from sora_products.admin.display import money
 from sora_products.admin.generate import MAX_PRODUCTS, Outcome, PresetPlan, generate, plan_all
+from sora_products.admin.notices import warn_once
+from sora_products.admin.photo_check import photo_problem
 from sora_products.labels import preset_label
 from sora_products.models import Origin, ProductVideo
 
@@ -256,7 +258,23 @@ class VideoProductAdminMixin:
         response = generate_page(self, request, [obj], done_url=change_url, cancel_url=change_url)
         return response or HttpResponseRedirect(change_url)
 
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        outage.show_outages(request)
+        return super().changelist_view(request, extra_context)
+
+    def save_model(self, request: HttpRequest, obj: models.Model, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        self._warn_about_photo(request, obj)
+
+    def _warn_about_photo(self, request: HttpRequest, obj: models.Model) -> None:
+        problem = photo_problem(obj)
+        if problem:
+            warn_once(request, problem)
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        outage.show_outages(request)
+        if obj is not None and obj.pk is not None:
+            self._warn_about_photo(request, obj)
         if obj is not None and self.has_generate_video_permission(request):
             context["sora_generate_url"] = self.generate_video_url(obj)
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from sora_products.admin.display import cost_text, file_url, poster_url, short_error
+from sora_products.admin.display import cost_text, file_url, poster_url, review_summary, short_error
 from sora_products.models import ProductVideo, VideoStatus
 
 MAX_IDS = 100
@@ -30,8 +30,8 @@ def video_status(video: ProductVideo, *, live: bool, show_costs: bool) -> dict[s
         "status_label": str(video.get_status_display()),
         "active": video.is_active,
         "progress": 100 if video.status == VideoStatus.READY else int(video.progress or 0),
-        "review_state": video.review_state,
-        "review_label": str(video.get_review_state_display()),
+        "review_state": review_summary(video)[1],
+        "review_label": review_summary(video)[0],
         "live": live,
         "video_url": file_url(video.video_file),
         "poster_url": poster_url(video),

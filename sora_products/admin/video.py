@@ -17,13 +17,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from sora_products import jobs
-from sora_products.admin import display, permissions
+from sora_products.admin import display, outage, permissions
 from sora_products.admin.cards import video_cards
 from sora_products.admin.explain import explain, storefront_note
 from sora_products.admin.filters import PresetFilter, ProductSearchMixin, RemixFilter
 from sora_products.admin.ledger import spent_subquery
 from sora_products.admin.remix import RemixForm, remix_chain
 from sora_products.admin.status import parse_ids, statuses
+from sora_products.jobs import breaker
 from sora_products.labels import preset_label
 from sora_products.models import ProductVideo, ReviewState, VideoStatus
 
@@ -55,7 +56,7 @@ class ProductVideoAdmin(ProductSearchMixin, admin.ModelAdmin):
     search_fields = ["prompt", "remix_prompt", "remote_id", "error_message", "=object_id"]
     date_hierarchy = "created_at"
     list_per_page = 50
-    actions = ["approve_videos", "reject_videos", "retry_videos", "cancel_videos"]
+    actions = ["approve_videos", "reject_videos", "retry_videos", "cancel_videos", "resume_providers"]
     fieldsets = [
         (
             None,
@@ -69,7 +70,7 @@ class ProductVideoAdmin(ProductSearchMixin, admin.ModelAdmin):
                     "reviewed_at",
                     "origin",
                     "remixed_from",
-                    "outdated",
+                    "outdated_column",
                 ]
             },
         ),
@@ -88,6 +89,7 @@ class ProductVideoAdmin(ProductSearchMixin, admin.ModelAdmin):
     ]
     readonly_fields = [
         "product_column",
+        "outdated_column",
         *[field.name for field in ProductVideo._meta.concrete_fields if field.name != "id"],
     ]
 
@@ -150,7 +152,9 @@ class ProductVideoAdmin(ProductSearchMixin, admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("status"), ordering="status")
     def status_column(self, video: ProductVideo):
-        return display.live_status(video, display.status_url(self.admin_site.name))
+        return format_html(
+            "{}{}", display.live_status(video, display.status_url(self.admin_site.name)), outage.waiting_badge(video)
+        )
 
     @admin.display(description=gettext_lazy("provider / model"), ordering="provider")
     def provider_model(self, video: ProductVideo):
@@ -172,18 +176,15 @@ class ProductVideoAdmin(ProductSearchMixin, admin.ModelAdmin):
             date_format(when, "TIME_FORMAT"),
         )
 
+    @admin.display(description=gettext_lazy("product changed?"))
+    def outdated_column(self, video: ProductVideo) -> str:
+        return display.outdated_note(video)
+
     @admin.display(description=gettext_lazy("review"), ordering="review_state")
     def review_column(self, video: ProductVideo):
-        outdated = format_html(' <span class="sora-tag">{}</span>', _("outdated")) if video.outdated else ""
+        label, state = display.review_summary(video)
         endpoint = display.status_url(self.admin_site.name)
-        review = display.live_field(
-            video,
-            endpoint,
-            "review",
-            video.get_review_state_display(),
-            f"sora-review sora-review--{video.review_state}",
-        )
-        return format_html("{}{}", review, outdated)
+        return display.live_field(video, endpoint, "review", label, f"sora-review sora-review--{state}")
 
     # --- actions ----------------------------------------------------------------------------------
 
@@ -229,6 +230,22 @@ class ProductVideoAdmin(ProductSearchMixin, admin.ModelAdmin):
         done = sum(jobs.cancel(video) for video in queryset)
         self._count(request, done, ngettext("Canceled %(count)d video.", "Canceled %(count)d videos.", done))
         self._none_changed(request, done, _("Only videos still being made can be canceled."))
+
+    @admin.action(description=gettext_lazy("Resume the provider of the selected videos"), permissions=["generate"])
+    def resume_providers(self, request: HttpRequest, queryset: models.QuerySet) -> None:
+        """After a quota was raised or an outage ended: clear the pause and send the waiting videos now."""
+        providers = sorted(set(queryset.values_list("provider", flat=True)))
+        for provider in providers:
+            breaker.resume(provider)
+        messages.success(
+            request,
+            ngettext(
+                "Resumed the provider %(providers)s; its waiting videos go on now.",
+                "Resumed the providers %(providers)s; their waiting videos go on now.",
+                len(providers),
+            )
+            % {"providers": ", ".join(providers)},
+        )
 
     def _count(self, request: HttpRequest, count: int, message: str) -> None:
         if count:
@@ -318,6 +335,7 @@ class ProductVideoAdmin(ProductSearchMixin, admin.ModelAdmin):
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         extra_context = {**(extra_context or {})}
         extra_context.setdefault("title", capfirst(self.opts.verbose_name_plural))
+        outage.show_outages(request)
         if permissions.can_see_costs(request):
             extra_context["sora_costs_url"] = reverse(f"{self.admin_site.name}:sora_products_spend_changelist")
         return super().changelist_view(request, extra_context)

@@ -22,6 +22,9 @@ POLL_AFTER = {
     VideoStatus.STORING: 1.0,
 }
 
+# While the provider is down, a page that stays open asks rarely.
+DELAYED_POLL_AFTER = 15.0
+
 
 @dataclass(frozen=True)
 class ShopperState:
@@ -70,6 +73,20 @@ def _blocked_message(video: ProductVideo) -> str:
     return _("The video service is busy right now. Your video will start as soon as it can; please come back later.")
 
 
+def delayed_message() -> str:
+    """The one sentence a shopper reads while the video service is down (the try-on widget and page share it)."""
+    return _(
+        "Videos are delayed: the video service is not answering right now. Yours is kept and will be made "
+        "when it is back; please come back later."
+    )
+
+
+def _delayed(video: ProductVideo) -> bool:
+    from sora_products.jobs.breaker import outage
+
+    return video.error_code == "provider_unreachable" or outage(video.provider) is not None
+
+
 def shopper_state(video: ProductVideo, *, live: bool | None = None) -> ShopperState:
     """The shopper's view of ``video``; ``live`` saves a query when the caller already knows it."""
     status = video.status
@@ -99,13 +116,17 @@ def shopper_state(video: ProductVideo, *, live: bool | None = None) -> ShopperSt
         return ShopperState(**base, state="blocked", done=True, ready=False, message=_blocked_message(video))
     if status == VideoStatus.FAILED:
         return ShopperState(**base, state="failed", done=True, ready=False, message=_failure_message(video))
-    if status in (VideoStatus.CANCELED, VideoStatus.NEEDS_REVIEW):
+    if status in (VideoStatus.CANCELED, VideoStatus.NEEDS_REVIEW, VideoStatus.SUPERSEDED):
         return ShopperState(
             **base,
             state="failed",
             done=True,
             ready=False,
             message=_("This video can't be made right now. Please try another size or setting, or come back later."),
+        )
+    if _delayed(video):
+        return ShopperState(
+            **base, state="delayed", done=False, ready=False, message=delayed_message(), poll_after=DELAYED_POLL_AFTER
         )
     if status == VideoStatus.IN_PROGRESS:
         message = _("Your video is being made: %(progress)d%% done.") % {"progress": base["progress"]}

@@ -64,3 +64,27 @@ def test_generate_from_the_product_list_and_watch_it_finish(stack, browser, arti
         page.screenshot(path=str(artifacts_dir / "admin-generate-failed.png"))
         raise AssertionError(f"{exc}\nworker log:\n{stack.worker_log()}") from exc
     page.screenshot(path=str(artifacts_dir / "admin-generate.png"), full_page=False)
+
+
+def test_a_video_page_left_open_shows_approve_when_the_video_finishes(stack, browser, artifacts_dir):
+    stack.apply(REQUIRE_APPROVAL=True)
+    stack.emulator.configure(complete_after=3.0)
+    User.objects.create_superuser("boss", "boss@example.com", "correct horse")
+    make_product(name="Wool scarf", colour="ochre")
+    video = ProductVideo.objects.get()
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    page.goto(f"{stack.live_server.url}/admin/login/?next=/admin/sora_products/productvideo/{video.pk}/change/")
+    page.fill("#id_username", "boss")
+    page.fill("#id_password", "correct horse")
+    page.click("input[type=submit]")
+    try:
+        page.wait_for_selector("button[value=cancel]")
+        assert not page.query_selector("button[value=approve]")
+        stack.start_worker()  # the video is made while the page stays open
+        page.wait_for_selector("button[value=approve]", timeout=60_000)
+        assert not page.query_selector("button[value=cancel]"), "no Cancel on a finished, paid video"
+        assert page.inner_text(".sora-state .sora-status") == "Ready"
+    except Exception as exc:
+        page.screenshot(path=str(artifacts_dir / "admin-follow-failed.png"))
+        raise AssertionError(f"{exc}\nworker log:\n{stack.worker_log()}") from exc
+    page.screenshot(path=str(artifacts_dir / "admin-follow.png"))

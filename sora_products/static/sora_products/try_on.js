@@ -180,7 +180,7 @@
           if (!data.status_url) { data.status_url = url; }
           self.apply(data);
           if (data.done) { return; }
-          if (Date.now() - started > SLOW_AFTER_MS) { self.say(self.text("slow"), false); }
+          if (data.state !== "delayed" && Date.now() - started > SLOW_AFTER_MS) { self.say(self.text("slow"), false); }
           self.poll(url, data, generation, Math.min(delay * BACKOFF, MAX_DELAY_MS), 0, started);
         } else if (reply.status === 429) {
           self.poll(url, last, generation, MAX_DELAY_MS * 2, errors, started);

@@ -3,6 +3,8 @@
 Migrates, seeds, then starts the web server, one qcluster worker and (unless a real
 VIDEO_API_BASE_URL is set) the provider emulator with signed webhooks to the web server.
 Every child runs in its own process group, so Ctrl-C stops all of them and leaves nothing behind.
+The emulator may stop on its own (an outage rehearsal): the shop keeps running, and SIGUSR1 to the
+demo starts the emulator again on the same port.
 """
 
 from __future__ import annotations
@@ -36,9 +38,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, port: int, emulator_port: int, no_seed: bool, **options) -> None:
         self.children: list[subprocess.Popen] = []
+        self.emulator: subprocess.Popen | None = None
+        self.restart_emulator = False
         env = self.child_env(port, emulator_port)
         call_command("migrate", interactive=False, verbosity=0)
         signal.signal(signal.SIGTERM, _interrupt)
+        signal.signal(signal.SIGUSR1, self._ask_restart)
         try:
             if not settings.VIDEO_API_BASE_URL:
                 self.start_emulator(emulator_port, port, env)
@@ -49,13 +54,32 @@ class Command(BaseCommand):
             self.start([sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"], env, "web")
             self.wait_for(f"http://127.0.0.1:{port}/", "web server")
             self.banner(port, emulator_port)
-            while all(child.poll() is None for child in self.children):
+            while self.keep_running(emulator_port, port, env):
                 time.sleep(0.5)
             self.stderr.write("A demo process stopped; shutting the others down.")
         except KeyboardInterrupt:
             self.stdout.write("\nStopping the demo...")
         finally:
             self.stop_all()
+
+    def _ask_restart(self, signum: int, frame: object) -> None:
+        self.restart_emulator = True
+
+    def keep_running(self, emulator_port: int, port: int, env: dict[str, str]) -> bool:
+        """The shop runs on while the web server and worker do; a stopped emulator is only an outage."""
+        if self.emulator is not None and self.emulator.poll() is not None:
+            self.children.remove(self.emulator)
+            self.emulator = None
+            self.stderr.write(
+                "The video emulator stopped: the shop keeps running and videos wait (the admin says so). "
+                f"Start it again with: kill -USR1 {os.getpid()}"
+            )
+        if self.restart_emulator:
+            self.restart_emulator = False
+            if self.emulator is None and not settings.VIDEO_API_BASE_URL:
+                self.start_emulator(emulator_port, port, env)
+                self.stdout.write(f"The video emulator is back on port {emulator_port} (pid {self.emulator.pid}).")
+        return all(child.poll() is None for child in self.children)
 
     def child_env(self, port: int, emulator_port: int) -> dict[str, str]:
         env = dict(os.environ, PYTHONUNBUFFERED="1", EMULATOR_PORT=str(emulator_port))
@@ -75,11 +99,13 @@ class Command(BaseCommand):
             "--webhook-secret",
             env["VIDEO_WEBHOOK_SECRET"],
         ]
-        self.start(command, env, "emulator")
+        self.emulator = self.start(command, env, "emulator")
         self.wait_for(f"http://127.0.0.1:{emulator_port}/_emulator/stats", "emulator")
 
-    def start(self, command: list[str], env: dict[str, str], name: str) -> None:
-        self.children.append(subprocess.Popen(command, env=env, start_new_session=True))
+    def start(self, command: list[str], env: dict[str, str], name: str) -> subprocess.Popen:
+        child = subprocess.Popen(command, env=env, start_new_session=True)
+        self.children.append(child)
+        return child
 
     def wait_for(self, url: str, name: str, timeout: float = 30.0) -> None:
         deadline = time.monotonic() + timeout
@@ -101,6 +127,11 @@ class Command(BaseCommand):
             f"  Storefront:  http://127.0.0.1:{port}/",
             f"  Admin:       http://127.0.0.1:{port}/admin/   (login: admin / admin)",
             f"  Videos from: {provider}",
+            *(
+                [f"  Rehearse an outage: kill {self.emulator.pid}; kill -USR1 {os.getpid()} brings the emulator back."]
+                if self.emulator is not None
+                else []
+            ),
             "  Press Ctrl-C to stop everything.",
             "",
         ]

@@ -96,7 +96,19 @@
     }
   }
 
+  function followPage(video) {
+    // A video's own page shows fields and buttons for one status: when it moves on, show the page anew.
+    var page = document.querySelector("[data-sora-follow='" + video.id + "']");
+    if (page && page.getAttribute("data-sora-follow-status") !== video.status) {
+      page.setAttribute("data-sora-follow-status", video.status);
+      window.location.reload();
+      return true;
+    }
+    return false;
+  }
+
   function apply(video) {
+    if (followPage(video)) return;
     document.querySelectorAll("[data-sora-video='" + video.id + "']").forEach(function (el) {
       el.setAttribute("data-sora-active", video.active ? "1" : "0");
       el.setAttribute("data-sora-status", video.status);

@@ -1,0 +1,45 @@
+"""Telling staff on the product's page when its photo cannot become a video, before anything is asked for.
+
+The product still saves (a broken photo never breaks a save); this only reads the photo the way the
+worker will, once per photo identity (cached), so a page view costs a cache read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.core.cache import cache
+from django.db import models
+from django.utils.translation import gettext as _
+
+from sora_products.catalog import RegistrationError, get_adapter
+from sora_products.conf import app_settings
+from sora_products.references import ReferenceImageError, build_reference
+
+CHECK_SIZE = (360, 640)  # small: every problem of the photo shows up, the decode stays cheap
+CACHE_SECONDS = 24 * 3600
+
+
+def photo_problem(product: models.Model) -> str | None:
+    """A sentence for staff when the product's photo cannot be made into a reference image, else None."""
+    try:
+        adapter = get_adapter(product)
+        photo = adapter.get_source_image(product)
+        key = adapter.get_source_key(product)
+    except RegistrationError:
+        return None
+    if photo is None:
+        return None
+    cache_key = "sora_products:photo-check:" + hashlib.sha256(key.encode()).hexdigest()
+    cached = cache.get(cache_key)
+    if cached is not None:
+        return cached or None
+    problem = ""
+    try:
+        build_reference(photo, CHECK_SIZE, image_format="JPEG", max_pixels=int(app_settings.MAX_IMAGE_PIXELS))
+    except ReferenceImageError as exc:
+        problem = _("No video can be made of this product: %(reason)s") % {"reason": exc.message}
+    except OSError:
+        problem = _("No video can be made of this product: its photo could not be read from storage; upload it again.")
+    cache.set(cache_key, problem, CACHE_SECONDS)
+    return problem or None
