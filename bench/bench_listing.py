@@ -4,9 +4,9 @@ Run: ``.venv/bin/python bench/bench_listing.py [--products 48] [--rounds 30] [--
 throw-away SQLite database and media folder, gives every product an approved, ready showcase video,
 then serves both pages in-process through Django's test Client (full middleware stack), alternating
 rounds so drift hits both sides alike. Prints requests per second and queries for each page and the
-ratios (the median of each round's own ratio), with ok/FAIL against the targets (>= 0.85x the requests
-per second, <= 2 more queries).
-Always exits 0.
+ratios (the median of each round's own ratio), with ok/FAIL against the targets: >= 0.92x the requests
+per second with Redis as the cache, >= 0.85x with the demo's per-process cache, <= 2 more queries.
+Runs both caches in turn unless ``--cache`` names one. Always exits 0.
 """
 
 from __future__ import annotations
@@ -25,13 +25,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-TARGET_RPS_RATIO = 0.85
+# With a shared cache (Redis) the live counter lets the page skip its query; with the demo's per-process
+# cache it must keep it, and the target is the one the page met before the counter existed.
+TARGETS = {"redis": 0.92, "local": 0.85}
 TARGET_EXTRA_QUERIES = 2
+REDIS_URL = os.environ.get("SORA_BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
 
 
-def configure(workdir: Path) -> None:
-    """The demo's own settings, pointed at a temporary database and media folder."""
+def configure(workdir: Path, cache: str) -> None:
+    """The demo's own settings, pointed at a temporary database and media folder (and Redis as the cache)."""
     os.environ["DJANGO_SETTINGS_MODULE"] = "demo_shop.settings"
+    if cache == "redis":
+        os.environ["SORA_REDIS_URL"] = REDIS_URL
+    else:
+        os.environ.pop("SORA_REDIS_URL", None)
     os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
     os.environ["DJANGO_MEDIA_ROOT"] = str(workdir / "media")
     os.environ["DJANGO_DEBUG"] = "0"
@@ -150,15 +157,28 @@ def main() -> int:
     parser.add_argument("--products", type=int, default=48)
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--requests", type=int, default=8, help="requests per page per round")
+    parser.add_argument("--cache", choices=sorted(TARGETS), help="one cache only (default: Redis, then local)")
     args = parser.parse_args()
+    if args.cache is None:
+        import subprocess
+
+        for cache in ("redis", "local"):
+            print(f"--- default cache: {'Redis (shared)' if cache == 'redis' else 'per-process (LocMem)'}", flush=True)
+            subprocess.run([sys.executable, __file__, *sys.argv[1:], "--cache", cache], check=False)
+        return 0
+    if args.cache == "redis":
+        import redis
+
+        redis.Redis.from_url(REDIS_URL).flushdb()
 
     with tempfile.TemporaryDirectory(prefix="sora-bench-listing-") as tmp:
-        configure(Path(tmp))
+        configure(Path(tmp), args.cache)
         build_catalogue(args.products)
         install_urls()
         from django.test import Client
 
         client = Client()
+        count_queries(client, "/with/")  # the first page fills the memo when a shared cache allows one
         with_queries, with_html = count_queries(client, "/with/")
         plain_queries, plain_html = count_queries(client, "/plain/")
         videos = with_html.count("<video")
@@ -184,8 +204,8 @@ def main() -> int:
           f"{len(with_html) // 1024} KiB")
     print(f"same page without the tags:        {plain_rps:7.1f} req/s, {plain_queries} queries, "
           f"{len(plain_html) // 1024} KiB")
-    print(f"requests/s ratio {ratio:.3f}x (target >= {TARGET_RPS_RATIO:.2f}x) "
-          f"{'ok' if ratio >= TARGET_RPS_RATIO else 'FAIL'}")
+    target = TARGETS[args.cache]
+    print(f"requests/s ratio {ratio:.3f}x (target >= {target:.2f}x) {'ok' if ratio >= target else 'FAIL'}")
     print(f"extra queries {extra:+d} (target <= +{TARGET_EXTRA_QUERIES}) "
           f"{'ok' if extra <= TARGET_EXTRA_QUERIES else 'FAIL'}")
     return 0

@@ -12,9 +12,10 @@ class SoraProductsConfig(AppConfig):
         """Wire checks and signals, and register the adapters named in settings."""
         from sora_products import checks  # noqa: F401
         from sora_products.catalog import register_from_settings
-        from sora_products.receivers import connect_registered
+        from sora_products.receivers import connect_registered, connect_video_receivers
 
         connect_registered()
+        connect_video_receivers()
         register_from_settings()
         post_migrate.connect(_after_migrate, sender=self, dispatch_uid="sora_products.sync_schedule")
 

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import models
 from django.db.models.signals import post_delete, post_init, post_save
 
+from sora_products import live_counter
 from sora_products.catalog import ProductAdapter, adapter_for_image_model, get_adapter, registered, unregistered
 
 logger = logging.getLogger(__name__)
@@ -114,6 +115,21 @@ def disconnect(sender: Any = None, *, model: type[models.Model], adapter: Produc
     if adapter.image_model is not None:
         for signal in (post_save, post_delete):
             signal.disconnect(sender=adapter.image_model, dispatch_uid=_uid(adapter.image_model))
+
+
+def video_changed(sender: type[models.Model], instance: models.Model, created: bool = False, **kwargs: Any) -> None:
+    """A video saved (approved, rejected, edited) or deleted may change what the storefront shows."""
+    from sora_products.models import VideoStatus
+
+    if not (created and instance.status != VideoStatus.READY):
+        live_counter.changed()
+
+
+def connect_video_receivers() -> None:
+    from sora_products.models import ProductVideo
+
+    post_save.connect(video_changed, sender=ProductVideo, dispatch_uid="sora_products:video-changed")
+    post_delete.connect(video_changed, sender=ProductVideo, dispatch_uid="sora_products:video-changed")
 
 
 def connect_registered() -> None:

@@ -100,6 +100,15 @@ def _media_root(settings, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_live_memo():
+    """The storefront's per-process memo starts empty: rows of an earlier test are gone from the database."""
+    from sora_products import live_counter
+
+    live_counter.forget()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _captured_queue():
     from sora_products.queues import CapturingQueue
 

@@ -74,7 +74,3 @@ def pause_provider(provider: str, reason: str, seconds: float = 3600) -> None:
         provider=provider,
         defaults={"paused_until": timezone.now() + datetime.timedelta(seconds=seconds), "reason": reason},
     )
-
-
-def resume_provider(provider: str) -> None:
-    ProviderPause.objects.filter(provider=provider).delete()

@@ -17,7 +17,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sora_products import budget
+from sora_products import budget, live_counter
 from sora_products.catalog import ProductAdapter, get_adapter
 from sora_products.conf import app_settings
 from sora_products.jobs.transitions import move_rows
@@ -70,7 +70,10 @@ def retire(videos: models.QuerySet) -> int:
                 error_message=_("The product changed before this video was sent, so it was not made."),
             )
             budget.release_unsent(unsent)
-        return videos.filter(outdated=False).update(outdated=True, updated_at=timezone.now()) + len(unsent)
+        retired = videos.filter(outdated=False).update(outdated=True, updated_at=timezone.now()) + len(unsent)
+        if retired:
+            live_counter.changed()
+        return retired
 
 
 def request_video(
@@ -131,6 +134,7 @@ def revive(video: ProductVideo) -> None:
     with transaction.atomic():
         ProductVideo.objects.filter(pk=video.pk).update(outdated=False, updated_at=timezone.now())
         video.outdated = False
+        live_counter.changed()
         asked = move_rows(
             ProductVideo.objects.filter(pk=video.pk),
             VideoStatus.REQUESTED,

@@ -15,7 +15,7 @@ from functools import partial
 from django.db import models, transaction
 from django.utils import timezone
 
-from sora_products import budget
+from sora_products import budget, live_counter
 from sora_products.models import ProductVideo, VideoStatus
 
 S = VideoStatus
@@ -75,7 +75,10 @@ def move_rows(queryset: models.QuerySet, target: str, *, expect: Iterable[str] |
     """Move every row of ``queryset`` that is in ``expect`` (default: any allowed source) to ``target``."""
     expect = check_edges(sources(target) if expect is None else expect, target)
     fields.setdefault("updated_at", timezone.now())
-    return queryset.filter(status__in=expect).update(status=target, **fields)
+    moved = queryset.filter(status__in=expect).update(status=target, **fields)
+    if moved and target == VideoStatus.READY:
+        live_counter.changed()
+    return moved
 
 
 def update_row(video: ProductVideo, *, expect: Iterable[str] | None = None, **fields: object) -> bool:

@@ -20,7 +20,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage, Storage
 from django.db import models
 
+from sora_products import live_counter
 from sora_products.catalog import get_adapter, is_registered
+from sora_products.conf import app_settings
 from sora_products.models import ProductVideo
 from sora_products.storefront.lookup import live_rows
 
@@ -133,6 +135,20 @@ def _product_keys(products: list[models.Model]) -> list[ProductKey]:
 
 
 def _live_videos_by_key(keys: list[ProductKey], preset: str) -> dict[ProductKey, LiveVideo]:
+    counter = live_counter.current()
+    memo_key = None
+    if counter is not None:
+        memo_key = (counter, preset, bool(app_settings.REQUIRE_APPROVAL), tuple(keys))
+        found = live_counter.recall(memo_key)
+        if found is not None:
+            return found
+    found = _query_live_videos(keys, preset)
+    if memo_key is not None:
+        live_counter.remember(memo_key, found)
+    return found
+
+
+def _query_live_videos(keys: list[ProductKey], preset: str) -> dict[ProductKey, LiveVideo]:
     wanted: dict[int, list[str]] = defaultdict(list)
     for content_type_id, object_id in keys:
         wanted[content_type_id].append(object_id)
@@ -145,8 +161,8 @@ def _live_videos_by_key(keys: list[ProductKey], preset: str) -> dict[ProductKey,
 
 
 def live_videos(products: Iterable[models.Model], preset: str = DEFAULT_PRESET) -> dict[ProductKey, LiveVideo]:
-    """The newest live, profile-less video of ``preset`` for each product, in one query."""
-    return _live_videos_by_key(_product_keys(list(products)), preset)
+    """The newest live, profile-less video of ``preset`` for each product, in one query (or none, see live_counter)."""
+    return dict(_live_videos_by_key(_product_keys(list(products)), preset))
 
 
 def attach_videos(products: Iterable[models.Model], preset: str = DEFAULT_PRESET) -> list[models.Model]:

@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 import sora_products
-from sora_products import jobs
+from sora_products import jobs, live_counter
 from sora_products.catalog import RelatedImageAdapter, unregister
 from sora_products.conf import app_settings
 from sora_products.models import ProductVideo, Spend, SpendKind, VideoStatus
@@ -125,6 +125,7 @@ def test_deleting_a_product_supersedes_unsent_videos_and_takes_the_rest_off_the_
     product.save()
     unsent = videos(product).exclude(pk=ready.pk).get()
     ProductVideo.objects.filter(pk=ready.pk).update(outdated=False)
+    live_counter.changed()  # a direct update sends no signal
     pk = product.pk
     product.delete()
     ready.refresh_from_db()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from sora_products import jobs
+from sora_products import jobs, live_counter
 from sora_products.models import Origin, ProductVideo, ReviewState, VideoStatus
 from sora_products.specs import TryOnProfile
 from tests.factories import make_product
@@ -33,6 +33,7 @@ def finish(video: ProductVideo, *, approved: bool = True, content: bytes = FAKE_
         completed_at=timezone.now(),
         review_state=ReviewState.APPROVED if approved else ReviewState.PENDING,
     )
+    live_counter.changed()  # a queryset update sends no signal; the worker's own path moves the counter
     video.refresh_from_db()
     return video
 

@@ -8,6 +8,7 @@ import pytest
 from django.core.files.storage import FileSystemStorage
 from django.utils import translation
 
+from sora_products import live_counter
 from sora_products.models import ProductVideo
 from sora_products.storefront import cards, live_video
 from tests.storefront.helpers import dress, ready_video
@@ -47,6 +48,7 @@ def test_a_new_title_or_a_new_video_file_makes_a_new_card():
     product.name = "Linen wrap dress, long"
     product.save()
     ProductVideo.objects.filter(pk=video.pk).update(outdated=False, video_file="sora_products/videos/new.mp4")
+    live_counter.changed()  # a direct update sends no signal
     after = card_of(product)
 
     assert "Linen wrap dress, long" in after and "sora_products/videos/new.mp4" in after

@@ -25,13 +25,14 @@ def listing_queries(client, count: int) -> tuple[int, str]:
     return len(queries), html
 
 
-def test_listing_query_count_does_not_grow_with_products(client, django_assert_num_queries):
+def test_listing_query_count_does_not_grow_with_products(client, django_assert_max_num_queries):
     three, _html = listing_queries(client, 3)
     twelve, html = listing_queries(client, 12)
 
     assert twelve == three
     assert html.count("sora-player--compact") == 12 and "application/ld+json" not in html
-    with django_assert_num_queries(three):
+    # The same page again: no more queries (one fewer when a shared cache carries the live counter).
+    with django_assert_max_num_queries(three):
         client.get(reverse("catalog:list"))
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.template import engines
 from django.test import RequestFactory
 
+from sora_products import live_counter
 from sora_products.models import ProductVideo, ReviewState
 from tests.storefront.helpers import dress, ready_video
 
@@ -119,6 +120,7 @@ def test_rejected_outdated_and_unfinished_videos_never_show(settings):
     rejected, outdated, pending = dress(), dress(), dress()
     ProductVideo.objects.filter(pk=ready_video(rejected).pk).update(review_state=ReviewState.REJECTED)
     ProductVideo.objects.filter(pk=ready_video(outdated).pk).update(outdated=True)
+    live_counter.changed()  # a direct update sends no signal
 
     for product in (rejected, outdated, pending):
         assert render("{% product_video product %}", product=product).strip() == ""

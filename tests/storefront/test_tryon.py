@@ -9,7 +9,7 @@ import pytest
 from django.db import connections
 from django.utils import timezone
 
-from sora_products import tryon
+from sora_products import live_counter, tryon
 from sora_products.models import Origin, ProductVideo, Spend, SpendKind, TryOnRequest, VideoStatus
 from sora_products.specs import TryOnProfile
 from tests.storefront.helpers import dress
@@ -76,6 +76,7 @@ def test_pending_cap_per_session_refuses_new_generations_only(settings):
     assert tryon.request_try_on(product, M160, session_key="busy").video == someone_elses
     # The joined video now counts as pending for this session too; once two are done it may ask again.
     try_on_rows().filter(profile__height_cm__in=[150, 160]).update(status=VideoStatus.READY)
+    live_counter.changed()  # a direct update sends no signal
     tryon.request_try_on(product, TryOnProfile.from_choices(165, "M", "studio"), session_key="busy")
 
 
