@@ -10,8 +10,10 @@ unknown creates, ``sync`` drives rows and is the safety net, ``breaker`` waits o
 provider, ``transitions`` declares the allowed status changes; ``actions`` are what a person does.
 """
 
+# ``sync`` and ``submit`` name both a module and its main function; the functions win here, as callers expect.
 from sora_products.jobs.actions import approve, cancel, retry
 from sora_products.jobs.request import inputs_key, product_changed, product_removed, remix, request_video
+from sora_products.jobs.submit import submit
 from sora_products.jobs.sync import due_videos, process, sync
 from sora_products.jobs.transitions import Step, fail
 
@@ -28,5 +30,6 @@ __all__ = [
     "remix",
     "request_video",
     "retry",
+    "submit",
     "sync",
 ]
