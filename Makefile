@@ -27,8 +27,8 @@ bench: install
 lint: install
 	$(PY) -m ruff check .
 
-# The app's catalogue needs no settings; django-admin, not `python -m django`, so sora_products/queue.py
-# does not shadow the standard library. Prompt templates are English content for the provider, not UI.
+# The app's catalogue needs no settings, so django-admin makes it outside any project. Prompt templates
+# are English content for the provider, not UI.
 # The demo's catalogue is its LOCALE_PATHS (demo_shop/locale), so it is made with the demo's settings.
 DJANGO_ADMIN := env -u DJANGO_SETTINGS_MODULE $(abspath $(VENV))/bin/django-admin
 messages: install

@@ -18,7 +18,7 @@ def _provider_capabilities(alias: str) -> Any:
 
 @register(Tags.compatibility)
 def check_settings(app_configs: Any = None, **kwargs: Any) -> list:
-    """sora_products.E001–E006 and W001–W003: settings that would break or surprise later."""
+    """sora_products.E001–E008 and W001–W004: settings that would break or surprise later."""
     messages: list = []
     for key in app_settings.unknown_keys():
         messages.append(
@@ -69,7 +69,37 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list:
                 id="sora_products.W003",
             )
         )
+    messages.extend(_check_waits())
     return messages
+
+
+def _check_waits() -> list:
+    """sora_products.E008: back-off and outage settings a worker could not follow."""
+    backoff, outage = app_settings.BACKOFF, app_settings.OUTAGE
+    try:
+        first, cap, jitter = (float(backoff[key]) for key in ("FIRST_SECONDS", "MAX_SECONDS", "JITTER"))
+        failures, probe = int(outage["AFTER_FAILURES"]), float(outage["PROBE_SECONDS"])
+    except (KeyError, TypeError, ValueError) as exc:
+        problem = f"a value is missing or not a number ({exc})"
+    else:
+        problems = [
+            "BACKOFF FIRST_SECONDS must be above 0" if first <= 0 else "",
+            "BACKOFF MAX_SECONDS must not be below FIRST_SECONDS" if cap < first else "",
+            "BACKOFF JITTER must be between 0 and 1" if not 0 <= jitter <= 1 else "",
+            "OUTAGE AFTER_FAILURES must be at least 1" if failures < 1 else "",
+            "OUTAGE PROBE_SECONDS must be above 0" if probe <= 0 else "",
+        ]
+        problem = "; ".join(p for p in problems if p)
+    if not problem:
+        return []
+    return [
+        Error(
+            f"SORA_PRODUCTS back-off settings cannot be used: {problem}.",
+            hint='The defaults are "BACKOFF": {"FIRST_SECONDS": 30, "MAX_SECONDS": 900, "JITTER": 0.2} and '
+            '"OUTAGE": {"AFTER_FAILURES": 3, "PROBE_SECONDS": 30}.',
+            id="sora_products.E008",
+        )
+    ]
 
 
 def _check_preset(name: str, preset: dict[str, Any], providers: dict[str, Any]) -> list:

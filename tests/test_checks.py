@@ -60,3 +60,21 @@ def test_try_on_with_a_per_process_cache_warns_and_a_shared_cache_does_not(setti
     assert "sora_products.W004" in {m.id for m in check_settings()}
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://x"}}
     assert "sora_products.W004" not in {m.id for m in check_settings()}
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"BACKOFF": {"FIRST_SECONDS": 0}},
+        {"BACKOFF": {"FIRST_SECONDS": 60, "MAX_SECONDS": 30}},
+        {"BACKOFF": {"JITTER": 2}},
+        {"OUTAGE": {"AFTER_FAILURES": 0}},
+        {"OUTAGE": {"PROBE_SECONDS": "soon"}},
+    ],
+)
+def test_back_off_settings_a_worker_could_not_follow(settings, overrides):
+    assert "sora_products.E008" in ids(settings, **overrides)
+
+
+def test_the_default_back_off_is_fine(settings):
+    assert "sora_products.E008" not in ids(settings, BACKOFF={"FIRST_SECONDS": 5}, OUTAGE={"PROBE_SECONDS": 10})
