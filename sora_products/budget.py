@@ -230,11 +230,3 @@ def outcome_for(video: models.Model) -> str:
     maybe_sent = (VideoStatus.SUBMITTING, VideoStatus.NEEDS_REVIEW)
     return WRITTEN_OFF if video.remote_id or video.status in maybe_sent else RELEASED
 
-
-def release_unsent(video_ids: list[int]) -> None:
-    """Superseded videos were never sent: any reservation they hold is given back."""
-    from sora_products.models import SpendKind
-
-    _spend_model().objects.filter(video_id__in=video_ids, kind=SpendKind.RESERVED).update(
-        kind=SpendKind.RELEASED, settled_amount=Decimal("0"), updated_at=timezone.now()
-    )

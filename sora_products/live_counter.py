@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Hashable
@@ -30,6 +31,7 @@ MEMO_SIZE = 256
 MEMO_SECONDS = 60.0
 
 _memo: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
+_memo_lock = threading.Lock()  # threaded servers: a clear() must not meet a remember() half done
 _shared: list[bool] = []
 
 
@@ -62,7 +64,8 @@ def changed() -> None:
     """What is live may have changed: move the counter once the change is committed."""
     if shared():
         transaction.on_commit(_bump, robust=True)
-    _memo.clear()  # this process sees its own change at once, committed or not
+    with _memo_lock:
+        _memo.clear()  # this process sees its own change at once, committed or not
 
 
 def _bump() -> None:
@@ -85,15 +88,17 @@ def recall(key: Hashable) -> Any | None:
 
 
 def remember(key: Hashable, value: Any) -> None:
-    _memo[key] = (time.monotonic() + MEMO_SECONDS, value)
-    _memo.move_to_end(key)
-    while len(_memo) > MEMO_SIZE:
-        _memo.popitem(last=False)
+    with _memo_lock:
+        _memo[key] = (time.monotonic() + MEMO_SECONDS, value)
+        _memo.move_to_end(key)
+        while len(_memo) > MEMO_SIZE:
+            _memo.popitem(last=False)
 
 
 def forget(**kwargs: Any) -> None:
     """Drop the memo (and the cached view of CACHES when settings change)."""
-    _memo.clear()
+    with _memo_lock:
+        _memo.clear()
     if kwargs.get("setting") in (None, "CACHES"):
         _shared.clear()
 

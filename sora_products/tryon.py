@@ -203,9 +203,12 @@ def request_try_on(product: models.Model, profile: TryOnProfile, *, session_key:
     spec = build_spec(product, adapter, preset, profile)
     video = ProductVideo.objects.for_product(product).filter(spec_key=spec.spec_key).first()
     created = False
-    if video is None:
-        check_pending(session_key)
-        check_budget(estimate(spec))
+    # A bucket dropped when the product changed, whose product is back as it was, is asked for again.
+    revivable = video is not None and video.outdated and video.inputs_key == jobs.inputs_key(adapter, product)
+    if video is None or revivable:
+        if video is None or video.status == VideoStatus.SUPERSEDED:  # only then is anything sent and paid
+            check_pending(session_key)
+            check_budget(estimate(spec))
         # get_or_create under the unique constraint: shoppers asking at the same moment share one row.
         video, created = jobs.request_video(product, preset, profile=profile, origin=Origin.SHOPPER, adapter=adapter)
     ask = TryOnRequest.objects.create(video=video, session_key=session_key[:64], ip_hash=ip_hash[:64])

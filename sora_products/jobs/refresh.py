@@ -43,8 +43,13 @@ def wait_for_provider(video: ProductVideo, until: datetime.datetime, *, expect: 
 
 
 def back_off(video: ProductVideo, exc: Exception, *, expect: Iterable[str]) -> Step:
-    """A read failed transiently: count it against the provider and wait longer each time."""
-    breaker.record_failure(video.provider, exc)
+    """A read failed: wait longer each time; only a failure to reach the provider counts towards an outage.
+
+    A provider that answers (a refusal, an unreadable body) is up, so marking it unreachable would only
+    make the probe "recover" it every cool-down.
+    """
+    if isinstance(exc, TransientError):
+        breaker.record_failure(video.provider, exc)
     next_check_at, waits = breaker.backoff(video.waits)
     update_row(video, expect=list(expect), next_check_at=next_check_at, waits=waits, error_message=str(exc))
     return Step(video.status)
@@ -57,7 +62,11 @@ def refresh(video: ProductVideo) -> Step:
     ):
         try_delete_remote(video)
         return fail(
-            video, "stuck", _("The provider did not finish the video within an hour; retry it."), spend=budget.RELEASED
+            video,
+            "stuck",
+            _("The provider did not finish the video within an hour; retry it."),
+            spend=budget.RELEASED,
+            expect=RUNNING,
         )
     until = breaker.blocked_until(video.provider)
     if until is not None:
@@ -66,7 +75,11 @@ def refresh(video: ProductVideo) -> Step:
         job = get_provider(video.provider).retrieve(video.remote_id)
     except NotFound:
         return fail(
-            video, "not_found", _("The provider no longer knows this job; retry the video."), spend=budget.RELEASED
+            video,
+            "not_found",
+            _("The provider no longer knows this job; retry the video."),
+            spend=budget.RELEASED,
+            expect=RUNNING,
         )
     except TransientError as exc:
         return back_off(video, exc, expect=RUNNING)
@@ -75,7 +88,7 @@ def refresh(video: ProductVideo) -> Step:
         update_row(video, next_check_at=later(wait))
         return Step(video.status, check_in=wait)
     except ProviderError as exc:
-        return fail(video, exc.code or "provider_error", str(exc), spend=budget.WRITTEN_OFF)
+        return fail(video, exc.code or "provider_error", str(exc), spend=budget.WRITTEN_OFF, expect=RUNNING)
     breaker.record_success(video.provider)
     return apply_remote(video, job)
 
@@ -92,6 +105,7 @@ def apply_remote(video: ProductVideo, job: RemoteJob) -> Step:
                 "expired",
                 _("The provider's copy of the video expired before it was saved."),
                 spend=budget.WRITTEN_OFF,
+                expect=RUNNING,
             )
         if update_row(video, expect=RUNNING, status=VideoStatus.STORING, progress=100, expires_at=expires, waits=0):
             return store.store(video)

@@ -56,7 +56,11 @@ def product_removed(content_type: ContentType, object_id: str) -> int:
 
 
 def retire(videos: models.QuerySet) -> int:
-    """Take ``videos`` off the storefront; those not yet sent end as superseded, unpaid. Returns how many."""
+    """Take ``videos`` off the storefront; those not yet sent end as superseded, unpaid. Returns how many.
+
+    A never-sent row holds no reservation (the claim reserves and leaves the unsent statuses in one
+    transaction), so superseding one settles nothing.
+    """
     with transaction.atomic():
         unsent = list(videos.filter(status__in=UNSENT_STATUSES).values_list("pk", flat=True))
         if unsent:
@@ -69,7 +73,6 @@ def retire(videos: models.QuerySet) -> int:
                 error_code="superseded",
                 error_message=_("The product changed before this video was sent, so it was not made."),
             )
-            budget.release_unsent(unsent)
         retired = videos.filter(outdated=False).update(outdated=True, updated_at=timezone.now()) + len(unsent)
         if retired:
             live_counter.changed()

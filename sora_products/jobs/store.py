@@ -51,6 +51,7 @@ def store(video: ProductVideo) -> Step:
                 "too_large",
                 _("The finished video is larger than the %(limit)d MB limit and was not saved.") % {"limit": limit_mb},
                 spend=budget.WRITTEN_OFF,
+                expect=STORING,
             )
         except NotFound:
             return fail(
@@ -58,16 +59,21 @@ def store(video: ProductVideo) -> Step:
                 "expired",
                 _("The provider's copy of the video expired before it was saved."),
                 spend=budget.WRITTEN_OFF,
+                expect=STORING,
             )
         except TransientError as exc:
             return back_off(video, exc, expect=STORING)
         except ProviderError as exc:
-            return fail(video, exc.code or "download_failed", str(exc), spend=budget.WRITTEN_OFF)
+            return fail(video, exc.code or "download_failed", str(exc), spend=budget.WRITTEN_OFF, expect=STORING)
         breaker.record_success(video.provider)
         handle.seek(0)
         if not looks_like_mp4(handle.read(12)):
             return fail(
-                video, "not_mp4", _("The provider sent a file that is not an MP4 video."), spend=budget.WRITTEN_OFF
+                video,
+                "not_mp4",
+                _("The provider sent a file that is not an MP4 video."),
+                spend=budget.WRITTEN_OFF,
+                expect=STORING,
             )
         handle.seek(0)
         video.video_file.save(f"{video.pk}.mp4", File(handle), save=False)

@@ -36,6 +36,7 @@ from sora_products.providers import (
 logger = logging.getLogger(__name__)
 
 UNSENT = [VideoStatus.REQUESTED, VideoStatus.BLOCKED]
+CLAIMED = [VideoStatus.SUBMITTING]
 
 
 def create_request(video: ProductVideo, reference: ReferenceUpload | None = None) -> CreateRequest:
@@ -55,6 +56,7 @@ def submit(video: ProductVideo) -> Step:
             _("The video was tried %(count)d times without an answer from the provider; retry it by hand.")
             % {"count": video.attempts},
             spend=budget.RELEASED,
+            expect=UNSENT,
         )
     until = breaker.blocked_until(video.provider)
     if until is not None:
@@ -62,7 +64,7 @@ def submit(video: ProductVideo) -> Step:
     try:
         reference = ensure_reference(video) if not video.remixed_from_id else None
     except PreparationFailed as exc:
-        return fail(video, exc.code, str(exc), spend=budget.RELEASED)
+        return fail(video, exc.code, str(exc), spend=budget.RELEASED, expect=UNSENT)
     try:
         with transaction.atomic():
             # The ledger lock serialises every claim, so caps and rate limits can't be raced.
@@ -92,6 +94,7 @@ def submit(video: ProductVideo) -> Step:
         return Step(VideoStatus.BLOCKED)
     except limits.SubmitDeferred as exc:
         paused = exc.code == "provider_paused"
+        waiting = paused or exc.code == "provider_unreachable"  # woken by a person or by the probe, not slept
         update_row(
             video,
             expect=UNSENT,
@@ -100,13 +103,19 @@ def submit(video: ProductVideo) -> Step:
             error_message=str(exc),
             next_check_at=later(exc.wait),
         )
-        return Step(video.status, check_in=None if paused else exc.wait)
+        return Step(video.status, check_in=None if waiting else exc.wait)
     video.refresh_from_db()
     return _send_create(video, reference)
 
 
+def claim_of(video: ProductVideo) -> dict:
+    """The claim an answer belongs to: a late answer of an earlier attempt must not touch a newer one."""
+    return {"submit_started_at": video.submit_started_at}
+
+
 def _send_create(video: ProductVideo, reference: ReferenceUpload | None) -> Step:
     provider = get_provider(video.provider)
+    claim = claim_of(video)
     try:
         if video.remixed_from_id:
             job = provider.remix(video.remixed_from.remote_id, video.remix_prompt)
@@ -120,6 +129,7 @@ def _send_create(video: ProductVideo, reference: ReferenceUpload | None) -> Step
         update_row(
             video,
             expect=[VideoStatus.SUBMITTING],
+            where=claim,
             error_code="outcome_unknown",
             error_message=str(exc),
             next_check_at=next_check_at,
@@ -130,9 +140,11 @@ def _send_create(video: ProductVideo, reference: ReferenceUpload | None) -> Step
         return _not_accepted(video, exc)
     except ModerationRefused as exc:
         breaker.record_success(video.provider)
-        return fail(video, exc.code or "moderation_blocked", refused_message(exc), spend=budget.RELEASED)
+        code = exc.code or "moderation_blocked"
+        return fail(video, code, refused_message(exc), spend=budget.RELEASED, expect=CLAIMED, where=claim)
     except (InvalidRequest, AuthError, NotFound, ProviderError) as exc:
-        return fail(video, exc.code or type(exc).__name__.lower(), str(exc), spend=budget.RELEASED)
+        code = exc.code or type(exc).__name__.lower()
+        return fail(video, code, str(exc), spend=budget.RELEASED, expect=CLAIMED, where=claim)
     breaker.record_success(video.provider)
     return adopt(video, job)
 
@@ -159,12 +171,12 @@ def _not_accepted(video: ProductVideo, exc: TransientError | RateLimited) -> Ste
         ) % {"reason": exc.message or exc.code or "429"}
         next_check_at, check_in = later(3600), None
     with transaction.atomic():
-        budget.release(video)
         if quota:
             limits.pause_provider(video.provider, message)
-        update_row(
+        given_back = update_row(
             video,
-            expect=[VideoStatus.SUBMITTING],
+            expect=CLAIMED,
+            where=claim_of(video),
             status=VideoStatus.BLOCKED if quota else VideoStatus.REQUESTED,
             attempts=models.F("attempts") - 1,
             error_code=(exc.code or "provider_unavailable")[:100],
@@ -172,15 +184,18 @@ def _not_accepted(video: ProductVideo, exc: TransientError | RateLimited) -> Ste
             next_check_at=next_check_at,
             waits=waits,
         )
+        if given_back:  # only this attempt's reservation: a newer claim keeps its own
+            budget.release(video)
     logger.warning("Provider %s did not accept video %s: %s", video.provider, video.pk, exc)
     return Step(VideoStatus.BLOCKED if quota else VideoStatus.REQUESTED, check_in=check_in)
 
 
 def adopt(video: ProductVideo, job: RemoteJob) -> Step:
     """Record the provider's job id at once; the one thing that must never be lost."""
-    update_row(
+    adopted = update_row(
         video,
-        expect=[VideoStatus.SUBMITTING],
+        expect=CLAIMED,
+        where=claim_of(video),
         remote_id=job.id,
         status=VideoStatus.QUEUED,
         error_code="",
@@ -188,4 +203,12 @@ def adopt(video: ProductVideo, job: RemoteJob) -> Step:
         waits=0,
         next_check_at=later(poll_interval(video, job)),
     )
+    if not adopted:
+        # The claim this job answers was canceled (or replaced by a newer one): the job is not ours to keep.
+        logger.warning("Video %s no longer waits for job %s; asking the provider to drop it", video.pk, job.id)
+        try:
+            get_provider(video.provider).delete(job.id)
+        except ProviderError:
+            pass  # it was written off when the video was canceled; a job kept at the provider costs no more
+        return Step(ProductVideo.objects.get(pk=video.pk).status)
     return apply_remote(video, job)

@@ -81,13 +81,16 @@ def move_rows(queryset: models.QuerySet, target: str, *, expect: Iterable[str] |
     return moved
 
 
-def update_row(video: ProductVideo, *, expect: Iterable[str] | None = None, **fields: object) -> bool:
+def update_row(
+    video: ProductVideo, *, expect: Iterable[str] | None = None, where: dict | None = None, **fields: object
+) -> bool:
     """Conditional update of one row, applied to ``video`` too when it happened.
 
     With ``status`` in ``fields`` the change goes through the table; without, ``expect`` (when
-    given) only guards that the row is still where the step left it.
+    given) only guards that the row is still where the step left it. ``where`` adds conditions,
+    such as the claim an answer belongs to.
     """
-    qs = ProductVideo.objects.filter(pk=video.pk)
+    qs = ProductVideo.objects.filter(pk=video.pk, **(where or {}))
     if "status" in fields:
         target = fields.pop("status")
         changed = move_rows(qs, target, expect=expect, **fields)
@@ -111,6 +114,7 @@ def fail(
     *,
     spend: str,
     expect: Iterable[str] | None = None,
+    where: dict | None = None,
 ) -> Step:
     """End a video without a file, with a reason a person can act on, and settle what it reserved.
 
@@ -123,6 +127,7 @@ def fail(
         ended = update_row(
             video,
             expect=expect if expect is not None else sources(VideoStatus.FAILED),
+            where=where,
             status=VideoStatus.FAILED,
             error_code=code[:100],
             error_message=message,
