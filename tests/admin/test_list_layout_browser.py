@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from sora_products.jobs import breaker
 from sora_products.models import ProductVideo, VideoStatus
 from tests.factories import make_product
 from tests.storefront.helpers import finish
@@ -34,6 +35,8 @@ def videos_in_every_state() -> None:
 @pytest.mark.parametrize("language", ["en", "ja"])
 def test_the_video_list_fits_a_laptop_screen(live_server, browser, artifacts_dir, transactional_db, language):
     videos_in_every_state()
+    for _ in range(3):  # the provider is down: the banner is part of what must fit
+        breaker.record_failure("default", RuntimeError("connection refused"))
     User.objects.create_superuser("boss", "boss@example.com", "correct horse")
     page = browser.new_page(viewport={"width": 1366, "height": 900}, locale=language,
                             extra_http_headers={"Accept-Language": language})
@@ -46,6 +49,7 @@ def test_the_video_list_fits_a_laptop_screen(live_server, browser, artifacts_dir
     width = page.evaluate("document.querySelector('#result_list').getBoundingClientRect().right")
     assert width <= 1366, f"the list is {width:.0f} px wide: it scrolls sideways at 1366 px"
     # The budget sentence appears once in its row, not in several columns.
+    assert page.locator(".messagelist .warning").count() == 1, "one outage banner"
     budget_row = page.locator("#result_list tbody tr", has_text="budget")
     if language == "en":
         assert budget_row.inner_text().count("budget is used up") == 1
