@@ -46,6 +46,31 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
+def read_until(demo: subprocess.Popen, output: list[str], marker: str, timeout: float = 30) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = demo.stdout.readline()
+        output.append(line)
+        if marker in line:
+            return line
+        if demo.poll() is not None:
+            break
+    raise AssertionError(f"{marker!r} never printed:\n{''.join(output)}")
+
+
+def rehearse_an_outage(demo: subprocess.Popen, port: int, emulator_port: int, output: list[str]) -> None:
+    """The README's rehearsal: stop the emulator alone, the shop keeps serving; SIGUSR1 brings it back."""
+    banner = next(line for line in output if "Rehearse an outage" in line)
+    emulator_pid = int(banner.split("kill ", 1)[1].split(";", 1)[0])
+    os.kill(emulator_pid, signal.SIGTERM)
+    read_until(demo, output, "The video emulator stopped")
+    assert urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10).status == 200, "the shop stopped too"
+    os.kill(demo.pid, signal.SIGUSR1)
+    read_until(demo, output, "The video emulator is back")
+    stats = urllib.request.urlopen(f"http://127.0.0.1:{emulator_port}/_emulator/stats", timeout=10)
+    assert stats.status == 200
+
+
 def test_demo_serves_the_seeded_shop_and_ctrl_c_stops_everything(tmp_path):
     port, emulator_port = free_port(), free_port()
     env = {
@@ -78,6 +103,8 @@ def test_demo_serves_the_seeded_shop_and_ctrl_c_stops_everything(tmp_path):
         assert "Linen Midi Dress" in page and "Court Sneakers" in page
         children = descendants(demo.pid)
         assert len(children) >= 3  # web server, worker, emulator
+        rehearse_an_outage(demo, port, emulator_port, output)
+        children |= descendants(demo.pid)
     finally:
         demo.send_signal(signal.SIGINT)
         tail, _ = demo.communicate(timeout=60)
