@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
 from sora_products.conf import app_settings
+from sora_products.live_counter import LOCAL_CACHES
 
 
 def _provider_capabilities(alias: str) -> Any:
@@ -144,9 +145,6 @@ def _check_preset(name: str, preset: dict[str, Any], providers: dict[str, Any]) 
             )
         )
     return errors
-
-
-LOCAL_CACHES = ("LocMemCache", "DummyCache", "FileBasedCache", "DatabaseCache")
 
 
 def _check_throttle_cache() -> list:

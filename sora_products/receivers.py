@@ -10,11 +10,20 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.signals import post_delete, post_init, post_save
 
 from sora_products import live_counter
-from sora_products.catalog import ProductAdapter, adapter_for_image_model, get_adapter, registered, unregistered
+from sora_products.catalog import (
+    ProductAdapter,
+    adapter_for_image_model,
+    get_adapter,
+    registered,
+    registered_adapters,
+    unregistered,
+)
+from sora_products.models import ProductVideo, VideoStatus
 
 logger = logging.getLogger(__name__)
 
@@ -60,8 +69,6 @@ def product_saved(
 def product_deleted(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
     """A deleted product's unsent videos are dropped unpaid, and none of its videos stays on the storefront."""
     try:
-        from django.contrib.contenttypes.models import ContentType
-
         from sora_products import jobs
 
         content_type = ContentType.objects.get_for_model(instance, for_concrete_model=True)
@@ -119,23 +126,17 @@ def disconnect(sender: Any = None, *, model: type[models.Model], adapter: Produc
 
 def video_changed(sender: type[models.Model], instance: models.Model, created: bool = False, **kwargs: Any) -> None:
     """A video saved (approved, rejected, edited) or deleted may change what the storefront shows."""
-    from sora_products.models import VideoStatus
-
     if not (created and instance.status != VideoStatus.READY):
         live_counter.changed()
 
 
 def connect_video_receivers() -> None:
-    from sora_products.models import ProductVideo
-
     post_save.connect(video_changed, sender=ProductVideo, dispatch_uid="sora_products:video-changed")
     post_delete.connect(video_changed, sender=ProductVideo, dispatch_uid="sora_products:video-changed")
 
 
 def connect_registered() -> None:
     """Connect the receivers of every model registered so far (some register before the app is ready)."""
-    from sora_products.catalog import registered_adapters
-
     for model, adapter in registered_adapters():
         connect(model=model, adapter=adapter)
 

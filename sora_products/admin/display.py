@@ -13,6 +13,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 
 from sora_products.admin.ledger import spent_on
+from sora_products.conf import app_settings
 from sora_products.models import ProductVideo, ReviewState, VideoStatus
 
 ERROR_CHARS = 110
@@ -44,8 +45,6 @@ def _live_attrs(video: ProductVideo, status_endpoint: str) -> dict[str, str]:
 
 def review_summary(video: ProductVideo) -> tuple[str, str]:
     """What is true of a video's review, as (label, state for the CSS class): "Live" when approval is off."""
-    from sora_products.conf import app_settings
-
     if video.review_state == ReviewState.REJECTED:
         return gettext("Rejected"), "rejected"
     if video.outdated:

@@ -15,7 +15,7 @@ from sora_products.conf import app_settings
 from sora_products.jobs import breaker
 from sora_products.models import ProductVideo
 
-WAITING_CODES = frozenset({"provider_unreachable", "outcome_unknown", "provider_unavailable"})
+WAITING_CODES = frozenset({breaker.UNREACHABLE, "outcome_unknown", "provider_unavailable"})
 
 
 def outage_sentences() -> list[str]:

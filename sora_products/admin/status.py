@@ -24,14 +24,15 @@ def parse_ids(raw: str) -> list[int]:
 
 def video_status(video: ProductVideo, *, live: bool, show_costs: bool) -> dict[str, Any]:
     """What a progress bar and a preview need to catch up with the row."""
+    review_label, review_state = review_summary(video)
     data: dict[str, Any] = {
         "id": video.pk,
         "status": video.status,
         "status_label": str(video.get_status_display()),
         "active": video.is_active,
         "progress": 100 if video.status == VideoStatus.READY else int(video.progress or 0),
-        "review_state": review_summary(video)[1],
-        "review_label": review_summary(video)[0],
+        "review_state": review_state,
+        "review_label": review_label,
         "live": live,
         "video_url": file_url(video.video_file),
         "poster_url": poster_url(video),

@@ -11,17 +11,23 @@ from __future__ import annotations
 import datetime
 import logging
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from sora_products.conf import app_settings
-from sora_products.models import ACTIVE_STATUSES, ProductVideo, ProviderHealth
+from sora_products.jobs.transitions import Step, update_row
+from sora_products.models import ACTIVE_STATUSES, ProductVideo, ProviderHealth, ProviderPause
 from sora_products.providers import ProviderError, TransientError
+from sora_products.queues import enqueue_video
 
 logger = logging.getLogger(__name__)
+
+# The error code of a video waiting because its provider is marked unreachable.
+UNREACHABLE = "provider_unreachable"
 
 # Failures in a row this process last saw per provider: a success after a clean read writes nothing.
 _seen_failures: dict[str, int] = {}
@@ -39,6 +45,31 @@ def backoff_seconds(waits: int, *, rand: Callable[[], float] = random.random) ->
 def backoff(waits: int) -> tuple[datetime.datetime, int]:
     """When a video that has waited ``waits`` times looks again, and its new count."""
     return timezone.now() + datetime.timedelta(seconds=backoff_seconds(waits)), waits + 1
+
+
+def unreachable_message() -> str:
+    return _("The video provider is unreachable; the video waits and goes on when the provider is back.")
+
+
+def wait_for_provider(video: ProductVideo, until: datetime.datetime, *, expect: Iterable[str]) -> Step:
+    """The provider is marked unreachable: send nothing, say so on the row, and wait to be woken."""
+    update_row(
+        video, expect=list(expect), error_code=UNREACHABLE, error_message=unreachable_message(), next_check_at=until
+    )
+    return Step(video.status)
+
+
+def back_off(video: ProductVideo, exc: Exception, *, expect: Iterable[str]) -> Step:
+    """A read failed: wait longer each time; only a failure to reach the provider counts towards an outage.
+
+    A provider that answers (a refusal, an unreadable body) is up, so marking it unreachable would only
+    make the probe "recover" it every cool-down.
+    """
+    if isinstance(exc, TransientError):
+        record_failure(video.provider, exc)
+    next_check_at, waits = backoff(video.waits)
+    update_row(video, expect=list(expect), next_check_at=next_check_at, waits=waits, error_message=str(exc))
+    return Step(video.status)
 
 
 def outage(provider: str) -> ProviderHealth | None:
@@ -108,7 +139,7 @@ def probe_if_due(provider: str) -> bool:
 
     try:
         get_provider(provider).probe()
-    except (TransientError, ProviderError) as exc:
+    except ProviderError as exc:
         if not _answered(exc):
             ProviderHealth.objects.filter(provider=provider).update(last_error=str(exc)[:2000])
             logger.info("Provider %s is still unreachable: %s", provider, exc)
@@ -142,8 +173,6 @@ def recover(provider: str) -> bool:
 
 def wake(provider: str) -> list[int]:
     """Every unfinished video of ``provider`` that is waiting looks again now, in a worker."""
-    from sora_products.queues import enqueue_video
-
     now = timezone.now()
     waiting = ProductVideo.objects.filter(provider=provider, status__in=ACTIVE_STATUSES, next_check_at__gt=now)
     ids = list(waiting.values_list("pk", flat=True))
@@ -155,8 +184,6 @@ def wake(provider: str) -> list[int]:
 
 def resume(provider: str) -> None:
     """A person says the provider is fine again (quota raised, outage over): clear pauses and wake its videos."""
-    from sora_products.models import ProviderPause
-
     with transaction.atomic():
         ProviderPause.objects.filter(provider=provider).delete()
         if not recover(provider):

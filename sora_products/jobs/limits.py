@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sora_products.conf import app_settings
+from sora_products.jobs.breaker import UNREACHABLE, unreachable_message
 from sora_products.models import ProductVideo, ProviderHealth, ProviderPause, VideoStatus
 
 IN_FLIGHT = (VideoStatus.SUBMITTING, VideoStatus.QUEUED, VideoStatus.IN_PROGRESS)
@@ -42,11 +43,7 @@ def check_submit(provider: str, *, now: datetime.datetime | None = None) -> None
         raise SubmitDeferred(pause.reason, (pause.paused_until - now).total_seconds(), code="provider_paused")
     # Checked again here, under the ledger lock: another worker may have marked it down since this one looked.
     if ProviderHealth.objects.filter(provider=provider, unreachable_since__isnull=False).exists():
-        raise SubmitDeferred(
-            _("The video provider is unreachable; the video waits and goes on when the provider is back."),
-            float(app_settings.BACKOFF["MAX_SECONDS"]),
-            code="provider_unreachable",
-        )
+        raise SubmitDeferred(unreachable_message(), float(app_settings.BACKOFF["MAX_SECONDS"]), code=UNREACHABLE)
     limits = _limits(provider)
     per_minute = limits.get("REQUESTS_PER_MINUTE")
     if per_minute:

@@ -9,7 +9,7 @@ from django.core.signals import setting_changed
 from django.utils.translation import gettext as _
 
 from sora_products.conf import SETTING_NAME, app_settings
-from sora_products.providers import VideoProvider, build_provider
+from sora_products.providers import ProviderError, VideoProvider, build_provider
 
 logger = logging.getLogger(__name__)
 
@@ -40,14 +40,13 @@ def reset_providers(*, setting: str = SETTING_NAME, **kwargs: Any) -> None:
 setting_changed.connect(reset_providers)
 
 
-def try_delete_remote(video) -> None:
-    """Ask the provider to drop a job we no longer want; a provider that keeps it costs nothing more."""
-    from sora_products.providers import ProviderError
-
+def try_delete_remote(video: Any, remote_id: str | None = None) -> None:
+    """Ask the provider to drop a job of ``video`` (its own by default) we no longer want; a kept one costs no more."""
+    remote_id = remote_id or video.remote_id
     try:
-        get_provider(video.provider).delete(video.remote_id)
+        get_provider(video.provider).delete(remote_id)
     except ProviderError:
-        logger.info("Provider kept job %s of canceled video %s", video.remote_id, video.pk)
+        logger.info("Provider kept job %s of canceled video %s", remote_id, video.pk)
 
 
 def refused_message(exc: Exception) -> str:

@@ -7,6 +7,8 @@ what this row sent (``submit.create_request``, the same definition the create us
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,13 +17,10 @@ from sora_products import budget
 from sora_products.conf import app_settings
 from sora_products.jobs import breaker
 from sora_products.jobs.providers import get_provider
-from sora_products.jobs.refresh import back_off, wait_for_provider
-from sora_products.jobs.submit import adopt, create_request
+from sora_products.jobs.submit import CLAIMED, adopt, create_request
 from sora_products.jobs.transitions import Step, update_row
 from sora_products.models import ProductVideo, VideoStatus
 from sora_products.providers import ProviderError
-
-CLAIMED = [VideoStatus.SUBMITTING]
 
 
 def _taken_ids(candidates: list[str]) -> set[str]:
@@ -36,11 +35,11 @@ def reconcile(video: ProductVideo) -> Step:
         return park(video, _("The provider cannot list its jobs, so whether this video was created is unknown."))
     until = breaker.blocked_until(video.provider)
     if until is not None:
-        return wait_for_provider(video, until, expect=CLAIMED)
+        return breaker.wait_for_provider(video, until, expect=CLAIMED)
     try:
         matches = provider.find_created(create_request(video), since=int(started.timestamp()))
     except ProviderError as exc:
-        return back_off(video, exc, expect=CLAIMED)
+        return breaker.back_off(video, exc, expect=CLAIMED)
     breaker.record_success(video.provider)
     free = [job for job in matches if job.id not in _taken_ids([j.id for j in matches])]
     if free:
@@ -51,7 +50,7 @@ def reconcile(video: ProductVideo) -> Step:
     if age < grace:
         # Look again as the back-off says, but never later than the end of the grace.
         next_check_at, waits = breaker.backoff(video.waits)
-        end_of_grace = started + timezone.timedelta(seconds=grace)
+        end_of_grace = started + datetime.timedelta(seconds=grace)
         update_row(video, expect=CLAIMED, next_check_at=min(next_check_at, end_of_grace), waits=waits)
         return Step(VideoStatus.SUBMITTING)
     # Nothing arrived within the grace period: the create never happened, so try again.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +16,6 @@ from sora_products.models import ProductVideo, VideoStatus
 from sora_products.providers import JobStatus, NotFound, ProviderError, RateLimited, RemoteJob, TransientError
 
 RUNNING = [VideoStatus.QUEUED, VideoStatus.IN_PROGRESS]
-UNREACHABLE = "provider_unreachable"
 
 
 def poll_interval(video: ProductVideo, job: RemoteJob | None = None) -> float:
@@ -28,31 +26,6 @@ def poll_interval(video: ProductVideo, job: RemoteJob | None = None) -> float:
     if job is not None and job.poll_after_ms:
         interval = max(interval, job.poll_after_ms / 1000)
     return interval
-
-
-def wait_for_provider(video: ProductVideo, until: datetime.datetime, *, expect: Iterable[str]) -> Step:
-    """The provider is marked unreachable: send nothing, say so on the row, and wait to be woken."""
-    update_row(
-        video,
-        expect=list(expect),
-        error_code=UNREACHABLE,
-        error_message=_("The video provider is unreachable; the video waits and goes on when the provider is back."),
-        next_check_at=until,
-    )
-    return Step(video.status)
-
-
-def back_off(video: ProductVideo, exc: Exception, *, expect: Iterable[str]) -> Step:
-    """A read failed: wait longer each time; only a failure to reach the provider counts towards an outage.
-
-    A provider that answers (a refusal, an unreadable body) is up, so marking it unreachable would only
-    make the probe "recover" it every cool-down.
-    """
-    if isinstance(exc, TransientError):
-        breaker.record_failure(video.provider, exc)
-    next_check_at, waits = breaker.backoff(video.waits)
-    update_row(video, expect=list(expect), next_check_at=next_check_at, waits=waits, error_message=str(exc))
-    return Step(video.status)
 
 
 def refresh(video: ProductVideo) -> Step:
@@ -70,7 +43,7 @@ def refresh(video: ProductVideo) -> Step:
         )
     until = breaker.blocked_until(video.provider)
     if until is not None:
-        return wait_for_provider(video, until, expect=RUNNING)
+        return breaker.wait_for_provider(video, until, expect=RUNNING)
     try:
         job = get_provider(video.provider).retrieve(video.remote_id)
     except NotFound:
@@ -82,7 +55,7 @@ def refresh(video: ProductVideo) -> Step:
             expect=RUNNING,
         )
     except TransientError as exc:
-        return back_off(video, exc, expect=RUNNING)
+        return breaker.back_off(video, exc, expect=RUNNING)
     except RateLimited as exc:
         wait = exc.retry_after or poll_interval(video)
         update_row(video, next_check_at=later(wait))

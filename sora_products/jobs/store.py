@@ -19,7 +19,6 @@ from sora_products import budget
 from sora_products.conf import app_settings
 from sora_products.jobs import breaker
 from sora_products.jobs.providers import get_provider
-from sora_products.jobs.refresh import back_off, wait_for_provider
 from sora_products.jobs.transitions import Step, fail, update_row
 from sora_products.models import ProductVideo, VideoStatus
 from sora_products.providers import DownloadTooLarge, NotFound, ProviderError, TransientError
@@ -39,7 +38,7 @@ def store(video: ProductVideo) -> Step:
     """Download, check and save the video and its poster, then mark the row ready."""
     until = breaker.blocked_until(video.provider)
     if until is not None:
-        return wait_for_provider(video, until, expect=STORING)
+        return breaker.wait_for_provider(video, until, expect=STORING)
     provider = get_provider(video.provider)
     with tempfile.TemporaryFile() as handle:
         try:
@@ -62,7 +61,7 @@ def store(video: ProductVideo) -> Step:
                 expect=STORING,
             )
         except TransientError as exc:
-            return back_off(video, exc, expect=STORING)
+            return breaker.back_off(video, exc, expect=STORING)
         except ProviderError as exc:
             return fail(video, exc.code or "download_failed", str(exc), spend=budget.WRITTEN_OFF, expect=STORING)
         breaker.record_success(video.provider)

@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from sora_products import budget
 from sora_products.conf import app_settings
 from sora_products.jobs import breaker, limits
-from sora_products.jobs.providers import get_provider, refused_message
-from sora_products.jobs.refresh import apply_remote, poll_interval, wait_for_provider
+from sora_products.jobs.providers import get_provider, refused_message, try_delete_remote
+from sora_products.jobs.refresh import apply_remote, poll_interval
 from sora_products.jobs.transitions import Step, fail, later, update_row
-from sora_products.models import ProductVideo, VideoStatus
+from sora_products.models import UNSENT_STATUSES, ProductVideo, VideoStatus
 from sora_products.providers import (
     AuthError,
     CreateRequest,
@@ -35,7 +35,7 @@ from sora_products.providers import (
 
 logger = logging.getLogger(__name__)
 
-UNSENT = [VideoStatus.REQUESTED, VideoStatus.BLOCKED]
+UNSENT = list(UNSENT_STATUSES)
 CLAIMED = [VideoStatus.SUBMITTING]
 
 
@@ -60,7 +60,7 @@ def submit(video: ProductVideo) -> Step:
         )
     until = breaker.blocked_until(video.provider)
     if until is not None:
-        return wait_for_provider(video, until, expect=UNSENT)
+        return breaker.wait_for_provider(video, until, expect=UNSENT)
     try:
         reference = ensure_reference(video) if not video.remixed_from_id else None
     except PreparationFailed as exc:
@@ -94,7 +94,7 @@ def submit(video: ProductVideo) -> Step:
         return Step(VideoStatus.BLOCKED)
     except limits.SubmitDeferred as exc:
         paused = exc.code == "provider_paused"
-        waiting = paused or exc.code == "provider_unreachable"  # woken by a person or by the probe, not slept
+        waiting = paused or exc.code == breaker.UNREACHABLE  # woken by a person or by the probe, not slept
         update_row(
             video,
             expect=UNSENT,
@@ -128,7 +128,7 @@ def _send_create(video: ProductVideo, reference: ReferenceUpload | None) -> Step
         next_check_at, waits = breaker.backoff(video.waits)
         update_row(
             video,
-            expect=[VideoStatus.SUBMITTING],
+            expect=CLAIMED,
             where=claim,
             error_code="outcome_unknown",
             error_message=str(exc),
@@ -206,9 +206,6 @@ def adopt(video: ProductVideo, job: RemoteJob) -> Step:
     if not adopted:
         # The claim this job answers was canceled (or replaced by a newer one): the job is not ours to keep.
         logger.warning("Video %s no longer waits for job %s; asking the provider to drop it", video.pk, job.id)
-        try:
-            get_provider(video.provider).delete(job.id)
-        except ProviderError:
-            pass  # it was written off when the video was canceled; a job kept at the provider costs no more
+        try_delete_remote(video, job.id)  # written off when the video was canceled
         return Step(ProductVideo.objects.get(pk=video.pk).status)
     return apply_remote(video, job)

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from sora_products.jobs import breaker
 from sora_products.models import ProductVideo, VideoStatus
 
 # Seconds a client should wait before asking again, by status; the client backs off on top.
@@ -82,9 +83,7 @@ def delayed_message() -> str:
 
 
 def _delayed(video: ProductVideo) -> bool:
-    from sora_products.jobs.breaker import outage
-
-    return video.error_code == "provider_unreachable" or outage(video.provider) is not None
+    return video.error_code == breaker.UNREACHABLE or breaker.outage(video.provider) is not None
 
 
 def shopper_state(video: ProductVideo, *, live: bool | None = None) -> ShopperState:
