@@ -31,15 +31,26 @@ def photo_problem(product: models.Model) -> str | None:
     if photo is None:
         return None
     cache_key = "sora_products:photo-check:" + hashlib.sha256(key.encode()).hexdigest()
-    cached = cache.get(cache_key)
-    if cached is not None:
-        return cached or None
-    problem = ""
+    found = cache.get(cache_key)
+    if found is None:
+        found = _check(photo)
+        cache.set(cache_key, found, CACHE_SECONDS)
+    # The cache keeps what was found, untranslated: staff in another language read it in theirs.
+    if found == ():
+        return None
+    if found == ("unreadable",):
+        return _("No video can be made of this product: its photo could not be read from storage; upload it again.")
+    _kind, code, message, params = found
+    reason = ReferenceImageError(code, message, params).message
+    return _("No video can be made of this product: %(reason)s") % {"reason": reason}
+
+
+def _check(photo) -> tuple:
+    """() when the photo can be used, else what is wrong with it, in a form that pickles and translates later."""
     try:
         build_reference(photo, CHECK_SIZE, image_format="JPEG", max_pixels=int(app_settings.MAX_IMAGE_PIXELS))
     except ReferenceImageError as exc:
-        problem = _("No video can be made of this product: %(reason)s") % {"reason": exc.message}
+        return ("image", exc.code, exc.args[1], exc.params)
     except OSError:
-        problem = _("No video can be made of this product: its photo could not be read from storage; upload it again.")
-    cache.set(cache_key, problem, CACHE_SECONDS)
-    return problem or None
+        return ("unreadable",)
+    return ()

@@ -55,3 +55,11 @@ def test_a_truncated_photo_saves_but_the_product_page_says_no_video_can_be_made(
     fine = make_product(name="Fine photo")
     html = admin_client.get(reverse("admin:catalog_product_change", args=[fine.pk])).content.decode()
     assert "No video can be made" not in html
+
+
+def test_the_photo_warning_is_in_each_readers_language_whoever_saw_it_first(admin_client):
+    product = make_product(name="Broken photo", photo=photo_bytes()[:600])
+    url = reverse("admin:catalog_product_change", args=[product.pk])
+    assert "No video can be made of this product" in admin_client.get(url).content.decode()
+    html = admin_client.get(url, headers={"accept-language": "ja"}).content.decode()
+    assert "この商品の動画は作成できません" in html and "No video can be made" not in html
