@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from html import escape as html_escape
+from typing import NamedTuple
 
 from django.core.files.storage import FileSystemStorage
 from django.utils.html import format_html
@@ -23,10 +24,21 @@ from sora_products.storefront import LiveVideo
 REMEMBERED_CARDS = 2048
 
 
-def card_player(video: LiveVideo, title: str) -> SafeString:
+class CardSettings(NamedTuple):
+    """What every card of one page shares: read once per page, not once per card."""
+
+    language: str
+    ai_label: bool
+    bases: tuple[str, str] | None
+
+    @classmethod
+    def now(cls) -> CardSettings:
+        return cls(get_language() or "", bool(app_settings.AI_LABEL), _local_base_urls())
+
+
+def card_player(video: LiveVideo, title: str, page: CardSettings | None = None) -> SafeString:
     """The compact player of a product card: poster, lazy source, label; player.js starts it when visible."""
-    language, ai_label = get_language() or "", bool(app_settings.AI_LABEL)
-    bases = _local_base_urls()
+    language, ai_label, bases = page or CardSettings.now()
     if bases is None:
         return build_card(video, title, language, ai_label)
     try:

@@ -17,6 +17,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from sora_products import tryon
@@ -25,13 +26,14 @@ from sora_products.conf import app_settings
 from sora_products.models import ProductVideo
 from sora_products.specs import bucket_height
 from sora_products.storefront import DEFAULT_PRESET, LiveVideo, attach_videos, live_video, product_ref
-from sora_products.storefront.cards import aria_pattern, card_player
+from sora_products.storefront.cards import CardSettings, aria_pattern, card_player
 from sora_products.storefront.schema_org import ld_json_script, video_object
 from sora_products.storefront.shopper_state import shopper_state
 
 register = template.Library()
 
 ASSETS_FLAG = "_sora_products_assets"
+CARD_SETTINGS = "sora_products.card_settings"
 DEFAULT_HEIGHT_CM = 165
 
 
@@ -100,9 +102,21 @@ def product_video(
         return SafeString("")
     title = get_adapter(product).get_title(product)
     if compact:
-        assets = sora_products_assets(context)
-        return assets + card_player(video, title) if assets else card_player(video, title)
+        return compact_card(context, video, title)
     return render_player(context, product, video, title, lazy=lazy, schema=True if schema is None else schema)
+
+
+def compact_card(context: template.Context, video: LiveVideo, title: str) -> SafeString:
+    """A card player; the page's settings and asset check are done by the first card of each render."""
+    page = context.render_context.get(CARD_SETTINGS)
+    language = get_language() or ""
+    if page is None or page.language != language:  # {% language %} may switch it mid-page
+        page = CardSettings.now()
+        context.render_context[CARD_SETTINGS] = page
+        assets = sora_products_assets(context)
+        if assets:
+            return assets + card_player(video, title, page)
+    return card_player(video, title, page)
 
 
 def render_player(
