@@ -23,8 +23,11 @@ from sora_products.conf import app_settings
 
 CENT = Decimal("0.01")
 
-# USD per generated second for the OpenAI Videos protocol's published prices.
+# USD per generated second: the OpenAI Videos protocol's published prices, and Runway's own models at the
+# rates resellers quote (Runway publishes credits per model only to customers; set PRICES for the rest).
 DEFAULT_PRICES: dict[str, dict[str, Decimal]] = {
+    "gen4.5": {"*": Decimal("0.16")},
+    "gen4_turbo": {"*": Decimal("0.07")},
     "sora-2": {"720x1280": Decimal("0.10"), "1280x720": Decimal("0.10")},
     "sora-2-pro": {
         "720x1280": Decimal("0.30"),

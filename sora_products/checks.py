@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 
+from sora_products import budget
 from sora_products.conf import app_settings
 from sora_products.live_counter import LOCAL_CACHES
 
@@ -19,7 +20,7 @@ def _provider_capabilities(alias: str) -> Any:
 
 @register(Tags.compatibility)
 def check_settings(app_configs: Any = None, **kwargs: Any) -> list:
-    """sora_products.E001–E008 and W001–W004: settings that would break or surprise later."""
+    """sora_products.E001–E009 and W001–W004: settings that would break or surprise later."""
     messages: list = []
     for key in app_settings.unknown_keys():
         messages.append(
@@ -128,6 +129,18 @@ def _check_preset(name: str, preset: dict[str, Any], providers: dict[str, Any]) 
             )
         ]
     errors = []
+    try:
+        budget.price_per_second(alias, model, str(preset.get("SIZE")))
+    except budget.UnknownPrice:
+        errors.append(
+            Error(
+                f'Preset "{name}" uses model "{model}" at {preset.get("SIZE")}, which has no price, so the budget '
+                "caps could not hold for it.",
+                hint=f'Add it to PRICES of provider "{alias}", e.g. "PRICES": {{"{model}": {{"*": "0.20"}}}} '
+                "(USD per generated second).",
+                id="sora_products.E009",
+            )
+        )
     if preset.get("SIZE") not in model_caps.sizes:
         errors.append(
             Error(

@@ -28,6 +28,29 @@ DEFAULT_PROVIDER: dict[str, Any] = {
     "PRICES": {},
 }
 
+RUNWAY_BACKEND = "sora_products.providers.runway.RunwayProvider"
+
+# What a provider entry of another backend starts from: nothing of the OpenAI emulator's defaults (its
+# URL, model, or EMULATOR flag, which would excuse a missing key), only what every backend reads.
+GENERIC_PROVIDER: dict[str, Any] = {"API_KEY": "", "EMULATOR": False, "WEBHOOKS": False, "PRICES": {}}
+BACKEND_DEFAULTS: dict[str, dict[str, Any]] = {
+    DEFAULT_PROVIDER["BACKEND"]: DEFAULT_PROVIDER,
+    RUNWAY_BACKEND: {
+        **GENERIC_PROVIDER,
+        "BACKEND": RUNWAY_BACKEND,
+        "BASE_URL": "https://api.dev.runwayml.com",
+        "MODEL": "gen4.5",
+        "REMIX_MODEL": "aleph2",
+    },
+}
+
+
+def merge_provider(options: dict[str, Any]) -> dict[str, Any]:
+    """A provider entry over the defaults of its own backend (the OpenAI protocol when BACKEND is absent)."""
+    backend = options.get("BACKEND") or DEFAULT_PROVIDER["BACKEND"]
+    return {**BACKEND_DEFAULTS.get(backend, {**GENERIC_PROVIDER, "BACKEND": backend}), **options}
+
+
 DEFAULT_PRESETS: dict[str, dict[str, Any]] = {
     "showcase": {
         "PROVIDER": "default",
@@ -70,6 +93,9 @@ DEFAULTS: dict[str, Any] = {
     "AI_LABEL": True,
     # USD caps; None means no cap.
     "BUDGET": {"DAILY": Decimal("25.00"), "MONTHLY": Decimal("300.00"), "SHOPPER_DAILY": Decimal("5.00")},
+    # The address shoppers reach the shop at ("https://shop.example"): providers fetch files from it
+    # (a video to edit) and post webhooks to it. Storage that gives absolute URLs (S3) needs no help.
+    "PUBLIC_URL": "",
     # A STORAGES alias; falls back to "default" when the alias is not defined.
     "STORAGE": "sora_products",
     # How work reaches the worker: dotted path of a queue class.
@@ -163,7 +189,7 @@ class AppSettings:
         if name == "QUEUE" and isinstance(value, str):
             value = moved_path(value)
         if name == "PROVIDERS":
-            value = {alias: {**DEFAULT_PROVIDER, **options} for alias, options in value.items()}
+            value = {alias: merge_provider(options) for alias, options in value.items()}
         if name == "PRESETS":
             value = {key: merge_preset(key, options) for key, options in value.items()}
         self._cached.add(name)

@@ -43,11 +43,43 @@ def test_sizes_durations_and_models_the_provider_lacks(settings, preset, expecte
 
 
 def test_a_gateway_model_declared_in_settings_passes(settings):
-    provider = {"MODELS": {"seedance-1-pro": {"sizes": ["720x1280"], "seconds": [5, 10]}}}
+    provider = {
+        "MODELS": {"seedance-1-pro": {"sizes": ["720x1280"], "seconds": [5, 10]}},
+        "PRICES": {"seedance-1-pro": {"*": "0.12"}},
+    }
     found = ids(
         settings, PROVIDERS={"default": provider}, PRESETS={"showcase": {"MODEL": "seedance-1-pro", "SECONDS": 5}}
     )
     assert found == set()
+
+
+def test_a_model_without_a_price_fails_until_the_shop_sets_one(settings):
+    provider = {"MODELS": {"seedance-1-pro": {"sizes": ["720x1280"], "seconds": [5, 10]}}}
+    preset = {"showcase": {"MODEL": "seedance-1-pro", "SECONDS": 5}}
+    assert ids(settings, PROVIDERS={"default": provider}, PRESETS=preset) == {"sora_products.E009"}
+
+
+RUNWAY = {"BACKEND": "sora_products.providers.runway.RunwayProvider", "API_KEY": "key_from_the_environment"}
+
+
+def test_runway_defaults_to_its_own_model_and_url_and_gen45_has_a_price(settings):
+    assert ids(settings, PROVIDERS={"default": RUNWAY}, PRESETS={"showcase": {"SECONDS": 8}}) == set()
+
+
+def test_veo_through_runway_needs_a_price_and_only_its_own_durations(settings):
+    presets = {"showcase": {"MODEL": "veo3.1", "SECONDS": 5}}
+    assert ids(settings, PROVIDERS={"default": RUNWAY}, PRESETS=presets) == {
+        "sora_products.E009",
+        "sora_products.E007",
+    }
+    priced = {**RUNWAY, "PRICES": {"veo3.1": {"*": "0.40"}}}
+    presets = {"showcase": {"MODEL": "veo3.1", "SECONDS": 8}}
+    assert ids(settings, PROVIDERS={"default": priced}, PRESETS=presets) == set()
+
+
+def test_a_runway_entry_without_a_key_is_not_excused_as_the_emulator(settings):
+    keyless = {"BACKEND": "sora_products.providers.runway.RunwayProvider", "API_KEY": ""}
+    assert "sora_products.E003" in ids(settings, PROVIDERS={"default": keyless})
 
 
 def test_turning_the_ai_label_off_warns(settings):

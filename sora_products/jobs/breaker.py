@@ -97,8 +97,12 @@ def blocked_until(provider: str) -> datetime.datetime | None:
     return timezone.now() + datetime.timedelta(seconds=float(app_settings.BACKOFF["MAX_SECONDS"]))
 
 
-def record_failure(provider: str, error: Exception) -> bool:
-    """Count one transient failure; True when it made the provider unreachable."""
+def record_failure(provider: str, error: Exception, *, at_once: bool = False) -> bool:
+    """Count one transient failure; True when it made the provider unreachable.
+
+    ``at_once`` marks it unreachable on this one failure: a create that may have arrived at a provider
+    that cannot be asked whether it did parks its video, and the next videos must not follow it.
+    """
     now = timezone.now()
     cool_down = datetime.timedelta(seconds=float(app_settings.OUTAGE["PROBE_SECONDS"]))
     with transaction.atomic():
@@ -109,7 +113,7 @@ def record_failure(provider: str, error: Exception) -> bool:
         tripped = ProviderHealth.objects.filter(
             provider=provider,
             unreachable_since__isnull=True,
-            failures__gte=int(app_settings.OUTAGE["AFTER_FAILURES"]),
+            failures__gte=1 if at_once else int(app_settings.OUTAGE["AFTER_FAILURES"]),
         ).update(unreachable_since=now, next_probe_at=now + cool_down, updated_at=now)
         if tripped:
             transaction.on_commit(partial(_announce_unreachable, provider, now, str(error)), robust=True)

@@ -68,11 +68,12 @@ def reconcile(video: ProductVideo) -> Step:
     return Step(VideoStatus.REQUESTED, check_in=0)
 
 
-def park(video: ProductVideo, reason: str) -> Step:
+def park(video: ProductVideo, reason: str, *, where: dict | None = None) -> Step:
     """Leave the decision to a person rather than risk paying twice."""
     update_row(
         video,
         expect=CLAIMED,
+        where=where,
         status=VideoStatus.NEEDS_REVIEW,
         error_code="outcome_unknown",
         error_message=_("%(reason)s Check the provider's dashboard, then retry or cancel the video.")

@@ -80,7 +80,10 @@ def apply_remote(video: ProductVideo, job: RemoteJob) -> Step:
                 spend=budget.WRITTEN_OFF,
                 expect=RUNNING,
             )
-        if update_row(video, expect=RUNNING, status=VideoStatus.STORING, progress=100, expires_at=expires, waits=0):
+        charged = {"actual_cost": job.cost} if job.cost is not None else {}
+        if update_row(
+            video, expect=RUNNING, status=VideoStatus.STORING, progress=100, expires_at=expires, waits=0, **charged
+        ):
             return store.store(video)
         return Step(video.status)
     if job.status == JobStatus.FAILED:

@@ -77,7 +77,8 @@ def store(video: ProductVideo) -> Step:
         handle.seek(0)
         video.video_file.save(f"{video.pk}.mp4", File(handle), save=False)
     poster_name = _store_poster(video, provider)
-    actual = video.estimated_cost or Decimal("0")
+    # What the provider charged when it says (Runway's credits), else the estimate reserved for it.
+    actual = video.actual_cost if video.actual_cost is not None else (video.estimated_cost or Decimal("0"))
     with transaction.atomic():
         done = update_row(
             video,

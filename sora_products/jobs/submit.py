@@ -32,6 +32,7 @@ from sora_products.providers import (
     RemoteJob,
     TransientError,
 )
+from sora_products.public_urls import public_file_url
 
 logger = logging.getLogger(__name__)
 
@@ -118,12 +119,15 @@ def _send_create(video: ProductVideo, reference: ReferenceUpload | None) -> Step
     claim = claim_of(video)
     try:
         if video.remixed_from_id:
-            job = provider.remix(video.remixed_from.remote_id, video.remix_prompt)
+            source = video.remixed_from
+            job = provider.remix(source.remote_id, video.remix_prompt, source_url=public_file_url(source.video_file))
         else:
             job = provider.create(create_request(video, reference))
     except OutcomeUnknown as exc:
         # It may have arrived: reconcile later (with back-off), never send it again before the grace.
         logger.warning("Create for video %s may have reached the provider: %s", video.pk, exc)
+        if not provider.capabilities().list_jobs:
+            return _lost_for_good(video, exc, claim)
         breaker.record_failure(video.provider, exc)
         next_check_at, waits = breaker.backoff(video.waits)
         update_row(
@@ -147,6 +151,22 @@ def _send_create(video: ProductVideo, reference: ReferenceUpload | None) -> Step
         return fail(video, code, str(exc), spend=budget.RELEASED, expect=CLAIMED, where=claim)
     breaker.record_success(video.provider)
     return adopt(video, job)
+
+
+def _lost_for_good(video: ProductVideo, exc: OutcomeUnknown, claim: dict) -> Step:
+    """A create that may have arrived where it can't be looked for: a person decides, and the provider rests.
+
+    Sending it again could pay twice; the breaker opens at once so the videos behind this one wait for
+    the provider's next answer instead of meeting the same failure.
+    """
+    from sora_products.jobs.reconcile import park
+
+    breaker.record_failure(video.provider, exc, at_once=True)
+    reason = _(
+        "The provider may have received this video's request but did not answer it (%(error)s), and it keeps no "
+        "list in which to look the job up, so whether it was made and paid for is unknown."
+    ) % {"error": exc.message or type(exc).__name__}
+    return park(video, reason, where=claim)
 
 
 def _not_accepted(video: ProductVideo, exc: TransientError | RateLimited) -> Step:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import abc
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any, BinaryIO, ClassVar
 
@@ -84,6 +85,9 @@ class RemoteJob:
     error_message: str | None
     poll_after_ms: int | None = None
     request_id: str | None = None
+    # What the provider says the job costs (USD), where it says: an estimate while it runs, the charge at the end.
+    estimated_cost: Decimal | None = None
+    cost: Decimal | None = None
 
     @property
     def is_terminal(self) -> bool:
@@ -308,8 +312,12 @@ class VideoProvider(abc.ABC):
         """Read a job's current state."""
 
     @abc.abstractmethod
-    def remix(self, remote_id: str, prompt: str) -> RemoteJob:
-        """Start a paid variation of a completed job; at most once, like create."""
+    def remix(self, remote_id: str, prompt: str, *, source_url: str | None = None) -> RemoteJob:
+        """Start a paid variation of a completed job; at most once, like create.
+
+        ``source_url`` is where the provider can fetch the finished video from the shop's storage, for
+        protocols that edit a video file rather than one of their own jobs.
+        """
 
     @abc.abstractmethod
     def delete(self, remote_id: str) -> None:

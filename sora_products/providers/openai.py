@@ -11,7 +11,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import closing
-from dataclasses import dataclass
 from typing import Any, BinaryIO
 from urllib.parse import quote
 
@@ -40,41 +39,17 @@ from sora_products.providers.http import (
 )
 from sora_products.providers.openai_wire import (
     OPENAI_MODELS,
-    as_int,
     merge_models,
     parse_error_body,
     parse_video,
 )
-
-CHUNK_SIZE = 64 * 1024
-REDACTED = "[redacted]"
-# Shorter "keys" (test placeholders like "x") would mangle every message they happen to occur in.
-MIN_REDACT_LENGTH = 6
-
-
-@dataclass(frozen=True)
-class Timeouts:
-    """Seconds per phase; ``download`` bounds each read of the body, not the whole transfer."""
-
-    connect: float = 5.0
-    create: float = 60.0
-    read: float = 15.0
-    download: float = 120.0
-
-    @classmethod
-    def from_option(cls, value: Mapping[str, Any] | None) -> Timeouts:
-        """Read the TIMEOUTS option, refusing keys that would silently do nothing."""
-        given = {str(k).lower(): v for k, v in (value or {}).items()}
-        unknown = sorted(set(given) - {"connect", "create", "read", "download"})
-        if unknown:
-            raise ValueError(f"TIMEOUTS has unknown keys {unknown}; use connect, create, read and download.")
-        try:
-            values = {k: float(v) for k, v in given.items()}
-        except (TypeError, ValueError) as exc:
-            raise ValueError("TIMEOUTS values must be numbers of seconds.") from exc
-        if any(v <= 0 for v in values.values()):
-            raise ValueError("TIMEOUTS values must be positive.")
-        return cls(**values)
+from sora_products.providers.transfer import (
+    Timeouts,
+    copy_body,
+    expected_length,
+    redact,
+    seekable,
+)
 
 
 class OpenAIVideosProvider(VideoProvider):
@@ -176,8 +151,8 @@ class OpenAIVideosProvider(VideoProvider):
         files = {"input_reference": (ref.filename, ref.content, ref.content_type)}
         return self._send_paid("videos", data=fields, files=files)
 
-    def remix(self, remote_id: str, prompt: str) -> RemoteJob:
-        """POST /videos/{id}/remix once; the new job copies model, size and seconds."""
+    def remix(self, remote_id: str, prompt: str, *, source_url: str | None = None) -> RemoteJob:
+        """POST /videos/{id}/remix once; the new job copies model, size and seconds (the source is ours)."""
         return self._send_paid(f"videos/{quote(remote_id, safe='')}/remix", json={"prompt": prompt})
 
     def _send_paid(self, path: str, **body: Any) -> RemoteJob:
@@ -267,7 +242,7 @@ class OpenAIVideosProvider(VideoProvider):
         Otherwise DownloadIncomplete is raised and the caller discards ``dest``; on any error ``dest``
         may hold a partial body.
         """
-        start = dest.tell() if _seekable(dest) else None
+        start = dest.tell() if seekable(dest) else None
         attempts = self.retry_policy.attempts
         for attempt in range(1, attempts + 1):
             try:
@@ -295,12 +270,12 @@ class OpenAIVideosProvider(VideoProvider):
         )
         with closing(response):
             request_id = response.headers.get("x-request-id")
-            expected = _expected_length(response)
+            expected = expected_length(response)
             if max_bytes is not None and expected is not None and expected > max_bytes:
                 raise DownloadTooLarge(
                     f"the file is {expected} bytes, over the {max_bytes}-byte cap", request_id=request_id
                 )
-            written = _copy_body(response, dest, max_bytes, request_id)
+            written = copy_body(response, dest, max_bytes, request_id)
         if expected is not None and written < expected:
             raise DownloadIncomplete(f"received {written} of {expected} bytes", request_id=request_id)
         return DownloadResult(bytes_written=written, content_type=response.headers.get("content-type"))
@@ -369,43 +344,10 @@ class OpenAIVideosProvider(VideoProvider):
 
     def _redact(self, text: str) -> str:
         """Remove the API key from text a provider or library produced (some echo it back)."""
-        if len(self._api_key) >= MIN_REDACT_LENGTH:
-            return text.replace(self._api_key, REDACTED)
-        return text
+        return redact(text, self._api_key)
 
     def _scrub(self, error: ProviderError) -> ProviderError:
         """Redact an error built from library text before it leaves the provider."""
         error.message = self._redact(error.message)
         error.args = (error.message,)
         return error
-
-
-def _seekable(dest: BinaryIO) -> bool:
-    """Whether ``dest`` can be rewound to restart a cut-off download."""
-    try:
-        return bool(dest.seekable())
-    except (AttributeError, OSError, ValueError):
-        return False
-
-
-def _expected_length(response: httpx.Response) -> int | None:
-    """Content-Length when it counts the bytes we will see (not compressed ones)."""
-    if response.headers.get("content-encoding", "identity").lower() != "identity":
-        return None
-    return as_int(response.headers.get("content-length"))
-
-
-def _copy_body(response: httpx.Response, dest: BinaryIO, max_bytes: int | None, request_id: str | None) -> int:
-    """Copy the body chunk by chunk, stopping before the cap is passed; returns bytes written."""
-    written = 0
-    try:
-        for chunk in response.iter_bytes(CHUNK_SIZE):
-            if max_bytes is not None and written + len(chunk) > max_bytes:
-                raise DownloadTooLarge(f"the file passed the {max_bytes}-byte cap", request_id=request_id)
-            dest.write(chunk)
-            written += len(chunk)
-    except httpx.TransportError as exc:
-        raise DownloadIncomplete(
-            f"the connection failed after {written} bytes ({type(exc).__name__})", request_id=request_id
-        ) from exc
-    return written

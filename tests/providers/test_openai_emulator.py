@@ -26,7 +26,8 @@ from sora_products.providers import (
     RemoteJob,
     TransientError,
 )
-from sora_products.providers.openai import CHUNK_SIZE, OpenAIVideosProvider
+from sora_products.providers.openai import OpenAIVideosProvider
+from sora_products.providers.transfer import CHUNK_SIZE
 
 CREATE_ROUTE = "POST /v1/videos"
 MP4_BRANDS = {b"isom", b"iso2", b"iso5", b"mp41", b"mp42", b"avc1"}
