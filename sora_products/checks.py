@@ -105,55 +105,70 @@ def _check_waits() -> list:
 
 
 def _check_preset(name: str, preset: dict[str, Any], providers: dict[str, Any]) -> list:
-    alias = preset.get("PROVIDER")
-    if alias not in providers:
-        return [
-            Error(
-                f'Preset "{name}" names the provider "{alias}", which PROVIDERS does not define.',
-                hint=f"Define it in PROVIDERS or use one of: {', '.join(sorted(providers))}.",
-                id="sora_products.E002",
+    """Each provider of the preset's route must exist, load, know its model and price it; one must make the shape."""
+    errors: list = []
+    offered_sizes: dict[str, frozenset] = {}
+    offered_seconds: dict[str, frozenset] = {}
+    for entry in preset.get("ROUTE") or [{"NAME": preset.get("PROVIDER"), "MODEL": preset.get("MODEL")}]:
+        alias = entry["NAME"]
+        if alias not in providers:
+            errors.append(
+                Error(
+                    f'Preset "{name}" names the provider "{alias}", which PROVIDERS does not define.',
+                    hint=f"Define it in PROVIDERS or use one of: {', '.join(sorted(providers))}.",
+                    id="sora_products.E002",
+                )
             )
-        ]
-    model = preset.get("MODEL") or providers[alias].get("MODEL")
-    try:
-        capabilities = _provider_capabilities(alias)
-    except Exception as exc:  # an unimportable backend is itself the problem to report
-        return [Error(f'Provider "{alias}" cannot be loaded: {exc}', id="sora_products.E004")]
-    model_caps = capabilities.models.get(model)
-    if model_caps is None:
-        return [
-            Error(
-                f'Preset "{name}" uses model "{model}", which provider "{alias}" does not offer.',
-                hint="Declare the model under the provider's MODELS setting with its sizes and seconds.",
-                id="sora_products.E005",
+            continue
+        model = entry["MODEL"] or providers[alias].get("MODEL")
+        try:
+            capabilities = _provider_capabilities(alias)
+        except Exception as exc:  # an unimportable backend is itself the problem to report
+            errors.append(Error(f'Provider "{alias}" cannot be loaded: {exc}', id="sora_products.E004"))
+            continue
+        model_caps = capabilities.models.get(model)
+        if model_caps is None:
+            errors.append(
+                Error(
+                    f'Preset "{name}" uses model "{model}", which provider "{alias}" does not offer.',
+                    hint="Declare the model under the provider's MODELS setting with its sizes and seconds.",
+                    id="sora_products.E005",
+                )
             )
-        ]
-    errors = []
-    try:
-        budget.price_per_second(alias, model, str(preset.get("SIZE")))
-    except budget.UnknownPrice:
+            continue
+        try:
+            budget.price_per_second(alias, model, str(preset.get("SIZE")))
+        except budget.UnknownPrice:
+            errors.append(
+                Error(
+                    f'Preset "{name}" uses model "{model}" at {preset.get("SIZE")}, which has no price, so the '
+                    "budget caps could not hold for it.",
+                    hint=f'Add it to PRICES of provider "{alias}", e.g. "PRICES": {{"{model}": {{"*": "0.20"}}}} '
+                    "(USD per generated second).",
+                    id="sora_products.E009",
+                )
+            )
+        offered_sizes[model] = model_caps.sizes
+        offered_seconds[model] = model_caps.seconds
+    if not offered_sizes:
+        return errors
+    if not any(preset.get("SIZE") in sizes for sizes in offered_sizes.values()):
+        models = ", ".join(offered_sizes)
+        supported = sorted(set().union(*offered_sizes.values()))
         errors.append(
             Error(
-                f'Preset "{name}" uses model "{model}" at {preset.get("SIZE")}, which has no price, so the budget '
-                "caps could not hold for it.",
-                hint=f'Add it to PRICES of provider "{alias}", e.g. "PRICES": {{"{model}": {{"*": "0.20"}}}} '
-                "(USD per generated second).",
-                id="sora_products.E009",
-            )
-        )
-    if preset.get("SIZE") not in model_caps.sizes:
-        errors.append(
-            Error(
-                f'Preset "{name}" asks for size {preset.get("SIZE")}, which {model} does not support.',
-                hint=f"Supported sizes: {', '.join(sorted(model_caps.sizes))}.",
+                f'Preset "{name}" asks for size {preset.get("SIZE")}, which {models} does not support.',
+                hint=f"Supported sizes: {', '.join(supported)}.",
                 id="sora_products.E006",
             )
         )
-    if int(preset.get("SECONDS", 0)) not in model_caps.seconds:
+    if not any(int(preset.get("SECONDS", 0)) in seconds for seconds in offered_seconds.values()):
+        models = ", ".join(offered_seconds)
+        supported = sorted(set().union(*offered_seconds.values()))
         errors.append(
             Error(
-                f'Preset "{name}" asks for {preset.get("SECONDS")} seconds, which {model} does not support.',
-                hint=f"Supported durations: {', '.join(str(s) for s in sorted(model_caps.seconds))} seconds.",
+                f'Preset "{name}" asks for {preset.get("SECONDS")} seconds, which {models} does not support.',
+                hint=f"Supported durations: {', '.join(str(s) for s in supported)} seconds.",
                 id="sora_products.E007",
             )
         )

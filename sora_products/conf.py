@@ -161,9 +161,33 @@ def moved_path(path: str) -> str:
 
 
 def merge_preset(name: str, options: dict[str, Any]) -> dict[str, Any]:
-    """A shop's preset overrides the built-in preset of that name, or starts from a manual one."""
+    """A shop's preset overrides the built-in preset of that name, or starts from a manual one.
+
+    PROVIDER is an alias or an ordered list of them (``{"NAME": alias, "MODEL": model}`` or plain
+    aliases): ROUTE keeps the list, and PROVIDER and MODEL name the first choice, which the video's
+    spec key is made of whichever provider ends up making it.
+    """
     base = DEFAULT_PRESETS.get(name, {**DEFAULT_PRESETS["showcase"], "AUTO": False})
-    return {**base, **options}
+    preset = {**base, **options}
+    preset["ROUTE"] = route_of(preset.get("PROVIDER"), preset.get("MODEL"))
+    if isinstance(preset.get("PROVIDER"), list | tuple):
+        first = preset["ROUTE"][0] if preset["ROUTE"] else {"NAME": None, "MODEL": None}
+        preset["PROVIDER"], preset["MODEL"] = first["NAME"], first["MODEL"]
+    return preset
+
+
+def route_of(provider: Any, model: str | None) -> list[dict[str, Any]]:
+    """The ordered choices of a preset's PROVIDER setting, each {"NAME": alias, "MODEL": model or None}."""
+    if not isinstance(provider, list | tuple):
+        return [{"NAME": provider, "MODEL": model}]
+    route = []
+    for entry in provider:
+        if isinstance(entry, dict):
+            options = {str(key).upper(): value for key, value in entry.items()}
+            route.append({"NAME": options.get("NAME"), "MODEL": options.get("MODEL")})
+        else:
+            route.append({"NAME": entry, "MODEL": None})
+    return route
 
 
 class AppSettings:

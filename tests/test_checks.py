@@ -110,3 +110,17 @@ def test_back_off_settings_a_worker_could_not_follow(settings, overrides):
 
 def test_the_default_back_off_is_fine(settings):
     assert "sora_products.E008" not in ids(settings, BACKOFF={"FIRST_SECONDS": 5}, OUTAGE={"PROBE_SECONDS": 10})
+
+
+def test_a_route_is_checked_entry_by_entry_and_the_shape_needs_one_provider_that_makes_it(settings):
+    providers = {"default": {}, "runway": RUNWAY}
+    route = [{"NAME": "default", "MODEL": "sora-2"}, {"NAME": "runway", "MODEL": "gen4.5"}]
+    # 10 s: sora-2 has no 10 s clip, gen4.5 has; a route needs only one that makes it.
+    assert ids(settings, PROVIDERS=providers, PRESETS={"showcase": {"PROVIDER": route, "SECONDS": 10}}) == set()
+    # 20 s: only sora-2 makes it; 30 s: nobody in the route does.
+    assert ids(settings, PROVIDERS=providers, PRESETS={"showcase": {"PROVIDER": route, "SECONDS": 20}}) == set()
+    assert ids(settings, PROVIDERS=providers, PRESETS={"showcase": {"PROVIDER": route, "SECONDS": 30}}) == {
+        "sora_products.E007"
+    }
+    unknown = [*route, {"NAME": "fal"}]
+    assert ids(settings, PROVIDERS=providers, PRESETS={"showcase": {"PROVIDER": unknown}}) == {"sora_products.E002"}

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from sora_products import budget
 from sora_products.conf import app_settings
-from sora_products.jobs import breaker, limits
+from sora_products.jobs import breaker, limits, route
 from sora_products.jobs.providers import get_provider, refused_message, try_delete_remote
 from sora_products.jobs.refresh import apply_remote, poll_interval
 from sora_products.jobs.transitions import Step, fail, later, update_row
@@ -59,8 +59,19 @@ def submit(video: ProductVideo) -> Step:
             spend=budget.RELEASED,
             expect=UNSENT,
         )
+    if not route.first_that_offers(video):
+        return fail(
+            video,
+            "not_offered",
+            _("No provider of the “%(preset)s” preset makes %(size)s videos of %(seconds)d seconds.")
+            % {"preset": video.preset, "size": video.size, "seconds": video.seconds},
+            spend=budget.RELEASED,
+            expect=UNSENT,
+        )
     until = breaker.blocked_until(video.provider)
     if until is not None:
+        if route.fall_back(video, _("it is unreachable.")):
+            return submit(video)
         return breaker.wait_for_provider(video, until, expect=UNSENT)
     try:
         reference = ensure_reference(video) if not video.remixed_from_id else None
@@ -96,6 +107,8 @@ def submit(video: ProductVideo) -> Step:
     except limits.SubmitDeferred as exc:
         paused = exc.code == "provider_paused"
         waiting = paused or exc.code == breaker.UNREACHABLE  # woken by a person or by the probe, not slept
+        if waiting and route.fall_back(video, str(exc)):
+            return submit(video)
         update_row(
             video,
             expect=UNSENT,
@@ -207,6 +220,9 @@ def _not_accepted(video: ProductVideo, exc: TransientError | RateLimited) -> Ste
         if given_back:  # only this attempt's reservation: a newer claim keeps its own
             budget.release(video)
     logger.warning("Provider %s did not accept video %s: %s", video.provider, video.pk, exc)
+    if quota and given_back and route.fall_back(video, _("its account is out of quota or over its spend limit.")):
+        video.refresh_from_db()
+        return submit(video)
     return Step(VideoStatus.BLOCKED if quota else VideoStatus.REQUESTED, check_in=check_in)
 
 
