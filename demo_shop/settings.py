@@ -10,6 +10,7 @@ VIDEO_WEBHOOK_SECRET  the whsec_ secret shared with the provider's webhooks.
 import os
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -129,9 +130,23 @@ else:
     _provider.update(BASE_URL=f"http://127.0.0.1:{EMULATOR_PORT}/v1", API_KEY="emulator", EMULATOR=True)
 _webhook_secret = os.environ.get("VIDEO_WEBHOOK_SECRET", "")
 _provider["WEBHOOKS"] = bool(_webhook_secret)
+# DEMO_PROVIDER=runway speaks Runway's protocol (to the emulator unless RUNWAY_BASE_URL and a key are set).
+DEMO_PROVIDER = os.environ.get("DEMO_PROVIDER", "openai")
+if DEMO_PROVIDER == "runway":
+    _runway_url = os.environ.get("RUNWAY_BASE_URL", "")
+    _provider = {
+        "BACKEND": "sora_products.providers.runway.RunwayProvider",
+        "MODEL": os.environ.get("VIDEO_API_MODEL", "gen4.5"),
+        "BASE_URL": _runway_url or f"http://127.0.0.1:{EMULATOR_PORT}",
+        "API_KEY": os.environ.get("RUNWAYML_API_SECRET", "") if _runway_url else "emulator",
+        "EMULATOR": not _runway_url,
+    }
+elif DEMO_PROVIDER != "openai":
+    raise ImproperlyConfigured(f"DEMO_PROVIDER must be openai or runway, not {DEMO_PROVIDER!r}.")
 
 SORA_PRODUCTS = {
     "PROVIDERS": {"default": _provider},
+    "PUBLIC_URL": os.environ.get("SHOP_PUBLIC_URL", "http://127.0.0.1:8000"),
     # The demo shows videos as soon as they are made; a real shop keeps approval on.
     "REQUIRE_APPROVAL": os.environ.get("SORA_REQUIRE_APPROVAL", "0") == "1",
     "WEBHOOK_SECRETS": [_webhook_secret] if _webhook_secret else [],

@@ -48,6 +48,8 @@ class PresetPlan:
     existing: list[ProductVideo] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     estimate: budget.Estimate = budget.Estimate(0, Decimal("0"), 0)
+    # With several providers in the preset's route: (provider, model, price of one video or "") in order.
+    route_prices: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def paid_count(self) -> int:
@@ -93,6 +95,7 @@ def plan_preset(products: Sequence[models.Model], preset: str) -> PresetPlan:
     options = app_settings.PRESETS.get(preset, {})
     plan.size, plan.seconds = options.get("SIZE", ""), int(options.get("SECONDS") or 0)
     plan.model = preset_model(options) if options else ""
+    plan.route_prices = route_prices(options, plan.size, plan.seconds)
     checked = [(product, _check_product(product, preset)) for product in products]
     specs = [spec for _product, spec in checked if isinstance(spec, VideoSpec)]
     existing = _existing(products, specs)
@@ -112,6 +115,23 @@ def plan_preset(products: Sequence[models.Model], preset: str) -> PresetPlan:
         + [(row.provider, row.model, row.size, row.seconds) for row in plan.to_retry]
     )
     return plan
+
+
+def route_prices(preset: dict, size: str, seconds: int) -> list[tuple[str, str, str]]:
+    """Each provider of a routed preset with what one video costs there; empty for a single provider."""
+    route = preset.get("ROUTE") or []
+    if len(route) < 2:
+        return []
+    prices = []
+    for entry in route:
+        alias = entry["NAME"]
+        model = entry["MODEL"] or app_settings.PROVIDERS.get(alias, {}).get("MODEL") or ""
+        try:
+            price = money(budget.estimate_cost(alias, model, size, seconds))
+        except budget.UnknownPrice:
+            price = ""
+        prices.append((alias, model, price))
+    return prices
 
 
 def plan_all(products: Sequence[models.Model]) -> list[PresetPlan]:

@@ -47,6 +47,29 @@ def test_the_confirmation_page_shows_the_count_the_estimate_and_the_budget_left(
     assert ProductVideo.objects.count() == 0, "nothing is asked for before the person confirms"
 
 
+def test_a_routed_preset_shows_each_providers_price_in_the_order_they_are_tried(admin_client, no_auto, settings):
+    settings.SORA_PRODUCTS = {
+        **settings.SORA_PRODUCTS,
+        "PROVIDERS": {
+            "default": {},
+            "runway": {"BACKEND": "sora_products.providers.runway.RunwayProvider", "API_KEY": "rk_test"},
+        },
+        "PRESETS": {
+            "showcase": {"PROVIDER": [{"NAME": "default", "MODEL": "sora-2-pro"}, {"NAME": "runway"}], "SECONDS": 8},
+            "worn": {"PROVIDER": [{"NAME": "runway", "MODEL": "veo3.1"}, "default"], "WEARABLE_ONLY": False},
+        },
+    }
+    html = run_action(admin_client, [make_product(name="Shirt")]).content.decode()
+    showcase = preset_card(html, "showcase")
+    assert "$2.40" in showcase  # the first choice: 8 s × $0.30 at sora-2-pro
+    route = re.findall(r"<li>(.*?)</li>", showcase.split("sora-preset__route")[1].split("</ol>")[0], re.S)
+    assert [" ".join(item.split()) for item in route] == [
+        "default (sora-2-pro): $2.40 a video",
+        "runway (gen4.5): $1.28 a video",
+    ]
+    assert "runway (veo3.1): no price configured" in " ".join(preset_card(html, "worn").split())
+
+
 def test_confirming_asks_for_the_videos_and_shows_their_progress(
     admin_client, no_auto, django_capture_on_commit_callbacks
 ):
