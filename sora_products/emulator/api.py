@@ -123,7 +123,7 @@ class VideoApi:
         raise missing_parameter("video")
 
     def _completed_source(self, video_id: str) -> Job:
-        source = self.store.get(video_id)
+        source = self.store.get(video_id, protocol="openai")
         if source is None:
             raise not_found(video_id)
         if source.status != "completed":
@@ -191,13 +191,13 @@ class VideoApi:
 
     def retrieve(self, request: Request, video_id: str) -> Response:
         """GET /videos/{id}, with the integer poll hint the SDK's poll() reads."""
-        job = self.store.get(video_id)
+        job = self.store.get(video_id, protocol="openai")
         if job is None:
             raise not_found(video_id)
         return Response(200, job.to_dict(), {"openai-poll-after-ms": str(int(self.config.poll_after_ms))})
 
     def list(self, request: Request) -> Response:
-        """GET /videos?after=&limit=&order= (defaults 20, desc)."""
+        """GET /videos?after=&limit=&order= (defaults 20, desc); only jobs made through this protocol."""
         order = request.query("order") or "desc"
         if order not in ORDERS:
             raise invalid_value("order", order, ORDERS)
@@ -223,11 +223,12 @@ class VideoApi:
                 param="limit",
                 code="integer_above_max_value" if limit > 100 else "integer_below_min_value",
             )
-        return Response(200, self.store.page(after=request.query("after") or None, limit=limit, order=order))
+        after = request.query("after") or None
+        return Response(200, self.store.page(after=after, limit=limit, order=order, protocol="openai"))
 
     def delete(self, request: Request, video_id: str) -> Response:
         """DELETE /videos/{id}: completed or failed videos only; assets go with it."""
-        job = self.store.get(video_id)
+        job = self.store.get(video_id, protocol="openai")
         if job is None:
             raise not_found(video_id)
         if not job.terminal:
@@ -244,7 +245,7 @@ class VideoApi:
 
     def content(self, request: Request, video_id: str) -> FileResponse:
         """GET /videos/{id}/content?variant=video|thumbnail|spritesheet, streamed from disk."""
-        job = self.store.get(video_id)
+        job = self.store.get(video_id, protocol="openai")
         if job is None:
             raise not_found(video_id)
         variant = request.query("variant") or "video"

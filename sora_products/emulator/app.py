@@ -1,4 +1,4 @@
-"""The Emulator object: wires config, jobs, renders, faults, webhooks and the HTTP server together."""
+"""The Emulator object: wires config, jobs, renders, faults, webhooks, each protocol's routes and the HTTP server."""
 
 from __future__ import annotations
 
@@ -8,15 +8,18 @@ import os
 import shutil
 import tempfile
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from .api import VideoApi
 from .config import EmulatorConfig
 from .control import ControlApi
+from .fal_port import FalPort
 from .faults import FaultInjector
 from .lifecycle import Lifecycle
 from .protocol import Request
 from .routes import Router
+from .runway import RunwayApi
 from .server import EmulatorHTTPServer
 from .stats import Stats
 from .store import Job, JobStore
@@ -26,7 +29,8 @@ log = logging.getLogger(__name__)
 
 
 class Emulator:
-    """A local OpenAI Videos API: start() serves it on a thread, stop() tears it down.
+    """A local video provider (OpenAI Videos API under /v1/videos, Runway's tasks API beside it): start() serves it on
+    a thread, stop() tears it down. Every protocol shares one job store, renderer and fault set.
 
     Settings are live: ``emulator.config.failure_rate = 0.2`` or ``emulator.configure(rate_limit_next=3)``
     take effect on the next request.
@@ -41,6 +45,9 @@ class Emulator:
         self.faults = FaultInjector(self.config)
         self.webhooks = WebhookSender(self.config)
         self.lifecycle = Lifecycle(self.config, self.store, self._finished)
+        self.finish_hooks: dict[str, Callable[[Job], None]] = {"openai": self._openai_finished}
+        self.finish_hooks["fal"] = self._fal_finished
+        self._fal: FalPort | None = None  # the fal.ai queue on the TLS port, when config.tls_port is set
         self._server: EmulatorHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._own_data_dir = False
@@ -61,7 +68,8 @@ class Emulator:
             self._own_data_dir = True
         self.lifecycle.use_stock_clips(os.path.join(self.data_dir, "stock"))
         api = VideoApi(self.config, self.store, self.lifecycle, self.faults, self._stats, self.data_dir)
-        router = Router(self.config, api, ControlApi(self), self.faults, self._stats)
+        runway = RunwayApi(self.config, self.store, self.lifecycle, self.faults, self._stats, self.data_dir)
+        router = Router(self.config, api, ControlApi(self), self.faults, self._stats, runway)
 
         def dispatch(request: Request) -> Any:
             answer = router.dispatch(request)
@@ -70,7 +78,13 @@ class Emulator:
 
         try:
             self._server = EmulatorHTTPServer((self.config.host, self.config.port), dispatch, self.config.log_requests)
+            if self.config.tls_port is not None:
+                parts = (self.config, self.store, self.lifecycle, self.faults, self._stats, self.webhooks)
+                self._fal = FalPort(*parts, self.data_dir).start()
         except OSError:
+            if self._server is not None:
+                self._server.server_close()
+                self._server = None
             if self._own_data_dir:
                 shutil.rmtree(self.data_dir, ignore_errors=True)
             raise
@@ -90,6 +104,9 @@ class Emulator:
         self._server.shutdown()
         self._server.server_close()
         self._server = None
+        if self._fal is not None:
+            self._fal.stop()
+            self._fal = None
         if self._thread is not None:
             self._thread.join(5)
         self.lifecycle.stop()
@@ -120,7 +137,8 @@ class Emulator:
 
     @property
     def url(self) -> str:
-        """http://host:port, without the /v1 prefix (control endpoints live under /_emulator)."""
+        """http://host:port, without the /v1 prefix: Runway's SDK takes this as base_url (control endpoints live
+        under /_emulator)."""
         host = self.config.host if self.config.host not in ("0.0.0.0", "") else "127.0.0.1"
         return f"http://{host}:{self.port}"
 
@@ -128,6 +146,16 @@ class Emulator:
     def base_url(self) -> str:
         """What to give the OpenAI SDK as base_url."""
         return self.url + "/v1"
+
+    @property
+    def tls_url(self) -> str | None:
+        """https://127.0.0.1:PORT of the fal queue (FAL_QUEUE_RUN_HOST is this without the scheme); None without TLS."""
+        return self._fal.url if self._fal is not None else None
+
+    @property
+    def ca_path(self) -> str | None:
+        """The local CA that signed the TLS port's certificate (SSL_CERT_FILE for fal-client); None without TLS."""
+        return self._fal.ca_path if self._fal is not None else None
 
     @property
     def api_key(self) -> str:
@@ -174,4 +202,14 @@ class Emulator:
         return self.store.all()
 
     def _finished(self, job: Job) -> None:
+        """A job reached its end: each protocol announces it its own way (Runway has no webhooks)."""
+        announce = self.finish_hooks.get(job.protocol)
+        if announce is not None:
+            announce(job)
+
+    def _openai_finished(self, job: Job) -> None:
         self.webhooks.send("video.completed" if job.status == "completed" else "video.failed", job.id)
+
+    def _fal_finished(self, job: Job) -> None:
+        if self._fal is not None:
+            self._fal.announce(job)

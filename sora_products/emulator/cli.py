@@ -14,6 +14,7 @@ from .app import Emulator
 from .config import EmulatorConfig
 
 READY_PREFIX = "Sora emulator ready at"
+FAL_READY = "fal queue at"  # the ready line's TLS part: "... fal queue at https://127.0.0.1:PORT (CA /dir/ca.pem)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -24,6 +25,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     server.add_argument("--api-key", help="accept only this Bearer key (default: any non-empty key)")
     server.add_argument("--data-dir", help="where renders are written (default: a temporary directory)")
     server.add_argument("--workers", type=int, help="render threads (default 2)")
+    server.add_argument(
+        "--tls-port", type=int, help="also serve fal.ai's queue over HTTPS on this port (0 = any free port)"
+    )
+    server.add_argument(
+        "--tls-dir", help="where the local CA (ca.pem), server certificate and fal webhook key are kept and reused "
+        "(default: inside the data directory)",
+    )  # fmt: skip
     server.add_argument("--log-requests", action="store_true", default=None, help="log every request")
 
     timing = parser.add_argument_group("generation")
@@ -56,7 +64,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="refuse the 2026 additions (16/20 s, sora-2-pro 1920x1080 and 1080x1920)",
     )
     timing.add_argument(
-        "--expires-after", type=int, metavar="SECONDS", help="expires_at = completed_at + this (default 86400)"
+        "--expires-after",
+        type=int,
+        metavar="SECONDS",
+        help="expires_at = completed_at + this, and the lifetime of Runway output links (default 86400)",
     )
 
     faults = parser.add_argument_group("faults")
@@ -66,7 +77,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         dest="moderation_words",
         action="append",
         metavar="WORD",
-        help="a prompt containing WORD fails later with moderation_blocked (default '[moderate]')",
+        help="a prompt containing WORD fails later with moderation_blocked (Runway: SAFETY.INPUT.TEXT) "
+        "(default '[moderate]')",
     )
     faults.add_argument(
         "--reject-word",
@@ -136,14 +148,17 @@ def serve(config: EmulatorConfig, out: TextIO = sys.stdout) -> None:
         emulator = Emulator(config).start()
     except OSError as error:
         reason = error.strerror or error
-        raise SystemExit(f"The emulator cannot listen on {config.host}:{config.port}: {reason}.") from None
+        where = f"{config.host}:{config.port}" + ("" if config.tls_port is None else f" and :{config.tls_port} (TLS)")
+        raise SystemExit(f"The emulator cannot listen on {where}: {reason}.") from None
     stopped = threading.Event()
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     mode = "fast" if config.fast else "normal"
     out.write(
         f"{READY_PREFIX} {emulator.base_url} (renders: {mode}, {config.frame_rate} fps, "
-        f"complete after {config.complete_after:g}s, data in {emulator.data_dir})\n"
+        f"complete after {config.complete_after:g}s, data in {emulator.data_dir})"
+        + (f"; {FAL_READY} {emulator.tls_url} (CA {emulator.ca_path})" if emulator.tls_url else "")
+        + "\n"
     )
     out.flush()
     try:
@@ -159,8 +174,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``python -m sora_products.emulator``."""
     parser = argparse.ArgumentParser(
         prog="python -m sora_products.emulator",
-        description="A local OpenAI Videos API (/v1/videos) that renders real MP4s. Control endpoints "
-        "(/_emulator/stats, /_emulator/config, /_emulator/reset) need no key: keep it on loopback.",
+        description="A local video provider that renders real MP4s: the OpenAI Videos API (/v1/videos; SDK "
+        "base_url http://HOST:PORT/v1) and Runway's API (/v1/image_to_video, /v1/video_to_video, /v1/tasks/{id}; "
+        "SDK base_url http://HOST:PORT, header X-Runway-Version: 2024-11-06) on one port, sharing jobs and faults. "
+        "Control endpoints (/_emulator/stats, /_emulator/config, /_emulator/reset) need no key: keep it on loopback.",
     )
     add_arguments(parser)
     try:

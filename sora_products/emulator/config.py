@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 # Set only before start(): changing them on a running server would mean rebinding or re-plumbing.
-STARTUP_ONLY = frozenset({"host", "port", "data_dir", "workers"})
+STARTUP_ONLY = frozenset({"host", "port", "data_dir", "workers", "tls_port", "tls_dir"})
 
 
 @dataclass
@@ -19,6 +19,8 @@ class EmulatorConfig:
     port: int = 8765
     data_dir: str | None = None
     workers: int = 2
+    tls_port: int | None = None  # fal.ai's queue over HTTPS on this port (0 = any free one); None: no TLS port
+    tls_dir: str | None = None  # where the local CA, server certificate and fal webhook key live (default: data dir)
 
     # Protocol behaviour.
     api_key: str | None = None  # None: any non-empty Bearer key is accepted
@@ -106,7 +108,7 @@ def _coerce(config: EmulatorConfig, name: str, value: Any) -> Any:
             raise TypeError(f"{name} must be a list of strings.")
         return tuple(value)
     if value is None:
-        if name in {"api_key", "data_dir", "fps", "seed", "webhook_url", "webhook_secret"}:
+        if name in {"api_key", "data_dir", "fps", "seed", "webhook_url", "webhook_secret", "tls_port", "tls_dir"}:
             return None
         raise TypeError(f"{name} cannot be null.")
     if isinstance(sample, bool) or name in {"fast", "instant", "allow_2026", "quota_exceeded", "log_requests"}:
@@ -123,7 +125,7 @@ def _coerce(config: EmulatorConfig, name: str, value: Any) -> Any:
         if value < 0:
             raise ValueError(f"{name} must not be negative.")
         return value
-    if isinstance(sample, int) or name in {"fps", "seed"}:
+    if isinstance(sample, int) or name in {"fps", "seed", "tls_port"}:
         if isinstance(value, bool) or not isinstance(value, (int, str)):
             raise TypeError(f"{name} must be an integer.")
         value = int(value)

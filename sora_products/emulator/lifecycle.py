@@ -66,7 +66,8 @@ class Lifecycle:
         from .renderer import RenderCancelled, RenderSettings, render  # PyAV is only needed once something renders
 
         def gone() -> bool:
-            return self._stopped or self._store.epoch != epoch or self._store.get(job.id) is not job
+            stale = self._stopped or self._store.epoch != epoch or self._store.get(job.id) is not job
+            return stale or job.status == "cancelled"
 
         settings = RenderSettings.for_mode(
             fast=self._config.fast, fps=self._config.fps, threads=self._config.render_threads
@@ -81,7 +82,7 @@ class Lifecycle:
         except Exception as exc:
             if gone():
                 shutil.rmtree(job.directory, ignore_errors=True)
-                return  # deleted, reset or stopped while rendering
+                return  # deleted, cancelled, reset or stopped while rendering
             if not isinstance(exc, RenderCancelled):
                 log.exception("render of %s failed", job.id)
             error = dict(GENERATION_FAILED)

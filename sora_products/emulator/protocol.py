@@ -52,13 +52,16 @@ class Response:
 
 @dataclass
 class FileResponse:
-    """A file streamed from disk; truncate=True closes the connection halfway (a fault)."""
+    """A file streamed from disk, or length bytes of it from offset (a 206); truncate=True closes the connection
+    halfway (a fault)."""
 
     path: str
     content_type: str
     headers: dict[str, str] = field(default_factory=dict)
     truncate: bool = False
     status: int = 200
+    offset: int = 0
+    length: int | None = None  # None: to the end of the file
 
 
 @dataclass

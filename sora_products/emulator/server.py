@@ -31,6 +31,10 @@ class EmulatorHTTPServer(ThreadingHTTPServer):
         self.log_requests = log_requests
         super().__init__(address, Handler)
 
+    def error_response(self, error: ApiError) -> Response:
+        """How this port words errors the HTTP layer answers itself (a TLS port may speak another protocol)."""
+        return error.to_response()
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that hangs up mid-answer is normal here; anything else is logged."""
         if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
@@ -60,7 +64,7 @@ class Handler(BaseHTTPRequestHandler):
             body = self._read_body()
         except ApiError as error:
             self.close_connection = True
-            self._send_json(error.to_response())
+            self._send_json(self.server.error_response(error))
             return
         parts = urlsplit(self.path)
         headers = {key.lower(): value for key, value in self.headers.items()}
@@ -114,12 +118,13 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(payload)
 
     def _send_file(self, response: FileResponse) -> None:
-        size = os.path.getsize(response.path)
+        size = os.path.getsize(response.path) - response.offset if response.length is None else response.length
         headers = {"content-type": response.content_type, "content-length": str(size), **response.headers}
         self._start(response.status, headers)
         limit = size // 2 if response.truncate else size
         sent = 0
         with open(response.path, "rb") as handle:
+            handle.seek(response.offset)
             while sent < limit:
                 chunk = handle.read(min(CHUNK, limit - sent))
                 if not chunk:

@@ -32,16 +32,26 @@ class Stats:
         with self._lock:
             self._statuses[str(status)] += 1
 
-    def generation(self, kind: str, video_id: str, prompt: str, source_id: str | None = None) -> None:
-        """Record a request that created a (billable) job."""
+    def generation(
+        self, kind: str, video_id: str, prompt: str, source_id: str | None = None, protocol: str = "openai"
+    ) -> None:
+        """Record a request that created a (billable) job, and the wire protocol it came by."""
         with self._lock:
             self._generations.append(
-                {"kind": kind, "id": video_id, "prompt": prompt, "source_id": source_id, "at": time.time()}
+                {
+                    "kind": kind,
+                    "id": video_id,
+                    "prompt": prompt,
+                    "source_id": source_id,
+                    "protocol": protocol,
+                    "at": time.time(),
+                }
             )
 
     def snapshot(self) -> dict[str, Any]:
-        """creates / creates_by_prompt / create_times count POST /v1/videos that created a job;
-        generations lists every job-creating call (create, remix, edit, extension)."""
+        """creates / creates_by_prompt / create_times count the creates (of every protocol) that made a job,
+        creates_by_protocol splits them by protocol; generations lists every job-creating call (create,
+        remix, edit, extension)."""
         with self._lock:
             generations = [dict(item) for item in self._generations]
             requests = dict(self._requests)
@@ -52,6 +62,7 @@ class Stats:
             "creates": len(creates),
             "creates_by_prompt": dict(Counter(item["prompt"] for item in creates)),
             "create_times": [item["at"] for item in creates],
+            "creates_by_protocol": dict(Counter(item["protocol"] for item in creates)),
             "remixes": kinds["remix"],
             "edits": kinds["edit"],
             "extensions": kinds["extension"],

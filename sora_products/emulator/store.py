@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 QUEUED_FOR = 0.15  # share of complete_after a job stays "queued" (capped at 1 s)
-TERMINAL = ("completed", "failed")
+TERMINAL = ("completed", "failed", "cancelled")  # cancelled: Runway's DELETE of a live task
 
 
 @dataclass(frozen=True)
@@ -42,18 +42,21 @@ class Job:
     spec: RenderSpec
     directory: str
     remixed_from_video_id: str | None = None
+    protocol: str = "openai"  # the wire protocol that created it: openai | runway | fal
+    credits: int = 0  # what the protocol bills for it in its own unit (Runway credits)
     planned_error: dict[str, str] | None = None  # decided at create: the job fails at its deadline
-    status: str = "queued"  # only "completed"/"failed" are stored; live states are derived from time
+    status: str = "queued"  # only terminal states are stored; live states are derived from time
     completed_at: int | None = None
     expires_at: int | None = None
     error: dict[str, str] | None = None
     rendered: bool = False
     progress_at_end: int = 0
     sequence: int = field(default=0)
+    extra: dict[str, Any] = field(default_factory=dict)  # what one protocol alone needs (fal: webhook URL, seed)
 
     @property
     def terminal(self) -> bool:
-        """True once the job completed or failed."""
+        """True once the job completed, failed or was cancelled."""
         return self.status in TERMINAL
 
     def live_status(self, now: float) -> tuple[str, int]:
@@ -107,10 +110,11 @@ class JobStore:
             job.sequence = next(self._sequence)
             self._jobs[job.id] = job
 
-    def get(self, video_id: str) -> Job | None:
-        """The job, or None if unknown or deleted."""
+    def get(self, video_id: str, protocol: str | None = None) -> Job | None:
+        """The job, or None if unknown, deleted or (with protocol) made through another protocol."""
         with self._lock:
-            return self._jobs.get(video_id)
+            job = self._jobs.get(video_id)
+        return None if job is None or (protocol is not None and job.protocol != protocol) else job
 
     def remove(self, video_id: str) -> Job | None:
         """Forget a job; returns it so its files can be removed."""
@@ -147,9 +151,20 @@ class JobStore:
                 job.error = dict(error)
             return job
 
-    def page(self, *, after: str | None, limit: int, order: str) -> dict[str, Any]:
+    def cancel(self, video_id: str) -> Job | None:
+        """Stop a live job for good (its render and deadline are then ignored); None if unknown or already ended."""
+        with self._lock:
+            job = self._jobs.get(video_id)
+            if job is None or job.terminal:
+                return None
+            job.progress_at_end = job.live_status(time.monotonic())[1]
+            job.completed_at = int(time.time())
+            job.status = "cancelled"
+            return job
+
+    def page(self, *, after: str | None, limit: int, order: str, protocol: str | None = None) -> dict[str, Any]:
         """A list page: data, first_id, last_id and has_more, with after as an exclusive cursor."""
-        jobs = self.all()
+        jobs = [job for job in self.all() if protocol is None or job.protocol == protocol]
         if order == "desc":
             jobs.reverse()
         if after:
@@ -168,7 +183,7 @@ class JobStore:
     def counts(self) -> dict[str, int]:
         """How many jobs are in each status right now."""
         now = time.monotonic()
-        counts = {"total": 0, "queued": 0, "in_progress": 0, "completed": 0, "failed": 0}
+        counts = {"total": 0, "queued": 0, "in_progress": 0, "completed": 0, "failed": 0, "cancelled": 0}
         for job in self.all():
             counts["total"] += 1
             counts[job.live_status(now)[0]] += 1

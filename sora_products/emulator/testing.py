@@ -3,6 +3,9 @@
 Use as a plugin (``pytest_plugins = ["sora_products.emulator.testing"]`` in the root conftest) or import
 the fixtures into a conftest. The in-process object and the subprocess handle share one interface:
 ``base_url``, ``api_key``, ``url``, ``stats()``, ``configure(**settings)``, ``reset()``, ``settings()``.
+``base_url`` (…/v1) is what the openai SDK takes; ``url`` (the server root) is what the runwayml SDK takes.
+``tls_url`` and ``ca_path`` locate the fal.ai queue on the TLS port (None when it was not started); the session
+emulator always has one.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from typing import Any
 import pytest
 
 from .app import Emulator
-from .cli import READY_PREFIX, add_arguments
+from .cli import FAL_READY, READY_PREFIX, add_arguments
 from .config import EmulatorConfig
 
 TEST_API_KEY = "sk-emulator-test"
@@ -50,8 +53,9 @@ def start_emulator(**settings: Any) -> Emulator:
 
 @pytest.fixture(scope="session")
 def video_emulator_session() -> Iterator[Emulator]:
-    """One emulator for the whole session; prefer ``video_emulator``, which resets it for each test."""
-    emulator = start_emulator()
+    """One emulator for the whole session (with the fal queue on a free TLS port); prefer ``video_emulator``,
+    which resets it for each test."""
+    emulator = start_emulator(tls_port=0)
     try:
         yield emulator
     finally:
@@ -69,11 +73,20 @@ def video_emulator(video_emulator_session: Emulator) -> Iterator[Emulator]:
 class EmulatorProcess:
     """A handle on an emulator running in another process, steered over its /_emulator endpoints."""
 
-    def __init__(self, process: subprocess.Popen[str], base_url: str, api_key: str) -> None:
+    def __init__(
+        self,
+        process: subprocess.Popen[str],
+        base_url: str,
+        api_key: str,
+        tls_url: str | None = None,
+        ca_path: str | None = None,
+    ) -> None:
         self.process = process
         self.base_url = base_url
         self.url = base_url.removesuffix("/v1")
         self.api_key = api_key
+        self.tls_url = tls_url  # the fal queue, when started with tls_port
+        self.ca_path = ca_path
 
     def _call(self, method: str, path: str, payload: dict[str, Any] | None = None) -> Any:
         data = json.dumps(payload).encode() if payload is not None else None
@@ -138,7 +151,8 @@ def emulator_command(**settings: Any) -> list[str]:
 def run_emulator_process(startup_timeout: float = 30.0, **settings: Any) -> Iterator[EmulatorProcess]:
     """Run the emulator as a subprocess (for tests where another process, e.g. a worker, talks to it).
 
-    Takes the same settings as EmulatorConfig, with the test defaults; yields an EmulatorProcess.
+    Takes the same settings as EmulatorConfig, with the test defaults (tls_port=0 adds the fal queue on a free TLS
+    port); yields an EmulatorProcess.
     """
     merged = {**TEST_SETTINGS, **settings}
     env = dict(os.environ)
@@ -147,8 +161,9 @@ def run_emulator_process(startup_timeout: float = 30.0, **settings: Any) -> Iter
     process = subprocess.Popen(emulator_command(**merged), stdout=subprocess.PIPE, text=True, env=env)
     handle = None
     try:
-        base_url = _wait_for_ready(process, startup_timeout)
-        handle = EmulatorProcess(process, base_url, merged.get("api_key") or "sk-emulator")
+        base_url, tls_url, ca_path = parse_ready_line(_wait_for_ready(process, startup_timeout))
+        api_key = merged.get("api_key") or "sk-emulator"
+        handle = EmulatorProcess(process, base_url, api_key, tls_url=tls_url, ca_path=ca_path)
         yield handle
     finally:
         if handle is not None:
@@ -160,8 +175,17 @@ def run_emulator_process(startup_timeout: float = 30.0, **settings: Any) -> Iter
             process.stdout.close()
 
 
+def parse_ready_line(line: str) -> tuple[str, str | None, str | None]:
+    """The base URL, and the fal queue's URL and CA path (None without a TLS port), from the CLI's ready line."""
+    base = re.search(r"(http://\S+/v1)", line)
+    if base is None:
+        raise ValueError(f"Not a ready line: {line!r}")
+    fal = re.search(FAL_READY + r" (https://\S+) \(CA (.+)\)\s*$", line)
+    return base.group(1), (fal.group(1) if fal else None), (fal.group(2) if fal else None)
+
+
 def _wait_for_ready(process: subprocess.Popen[str], timeout: float) -> str:
-    """Read stdout until the ready line announces the base URL."""
+    """Read stdout until the ready line announces the base URL; returns that line."""
     lines: queue.Queue[str] = queue.Queue()
 
     def pump() -> None:
@@ -178,9 +202,8 @@ def _wait_for_ready(process: subprocess.Popen[str], timeout: float) -> str:
         except queue.Empty:
             break
         if line.startswith(READY_PREFIX):
-            match = re.search(r"(http://\S+/v1)", line)
-            if match:
-                return match.group(1)
+            if re.search(r"(http://\S+/v1)", line):
+                return line
         if line == "":
             try:
                 process.wait(5)

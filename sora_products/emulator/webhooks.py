@@ -11,6 +11,7 @@ import logging
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -54,13 +55,16 @@ def thin_event(event_type: str, video_id: str) -> dict[str, Any]:
 
 @dataclass
 class Delivery:
-    """One event on its way; the webhook-id and body stay the same across retries."""
+    """One event on its way; the webhook-id and body stay the same across retries.
+
+    sign gives another protocol's headers for an attempt at a unix time (None: Standard Webhooks with secret)."""
 
     url: str
     secret: str
     body: bytes
     webhook_id: str = field(default_factory=lambda: "wh_" + secrets.token_hex(16))
     attempts: int = 0
+    sign: Callable[[Delivery, int], dict[str, str]] | None = None
 
 
 class WebhookSender:
@@ -94,20 +98,27 @@ class WebhookSender:
         if not url or not secret:
             return
         body = json.dumps(thin_event(event_type, video_id), separators=(",", ":")).encode()
+        self.deliver(Delivery(url, secret, body))
+
+    def deliver(self, delivery: Delivery) -> None:
+        """Queue a delivery made elsewhere (fal's signed callbacks share these retries and counters)."""
         with self._lock:
             self.counts["events"] += 1
-        self._scheduler.call_later(0, lambda: self._attempt(Delivery(url, secret, body)))
+        self._scheduler.call_later(0, lambda: self._attempt(delivery))
 
     def _attempt(self, delivery: Delivery) -> None:
         delivery.attempts += 1
         timestamp = int(time.time())
-        headers = {
-            "content-type": "application/json",
-            "user-agent": USER_AGENT,
-            "webhook-id": delivery.webhook_id,
-            "webhook-timestamp": str(timestamp),
-            "webhook-signature": sign(delivery.secret, delivery.webhook_id, timestamp, delivery.body),
-        }
+        if delivery.sign is not None:
+            headers = delivery.sign(delivery, timestamp)
+        else:
+            headers = {
+                "content-type": "application/json",
+                "user-agent": USER_AGENT,
+                "webhook-id": delivery.webhook_id,
+                "webhook-timestamp": str(timestamp),
+                "webhook-signature": sign(delivery.secret, delivery.webhook_id, timestamp, delivery.body),
+            }
         status = _post(delivery.url, delivery.body, headers, self._config.webhook_timeout)
         ok = status is not None and 200 <= status < 300
         with self._lock:
