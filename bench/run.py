@@ -15,6 +15,7 @@ ORDER = [
     "bench_engine.py",
     "bench_listing.py",
     "bench_outage.py",
+    "bench_protocols.py",
     "bench_tryon_cost.py",
 ]
 

@@ -130,7 +130,8 @@ else:
     _provider.update(BASE_URL=f"http://127.0.0.1:{EMULATOR_PORT}/v1", API_KEY="emulator", EMULATOR=True)
 _webhook_secret = os.environ.get("VIDEO_WEBHOOK_SECRET", "")
 _provider["WEBHOOKS"] = bool(_webhook_secret)
-# DEMO_PROVIDER=runway speaks Runway's protocol (to the emulator unless RUNWAY_BASE_URL and a key are set).
+# DEMO_PROVIDER=runway or fal speaks that protocol: to the emulator, unless RUNWAY_BASE_URL and
+# RUNWAYML_API_SECRET (Runway) or FAL_KEY (fal) are set.
 DEMO_PROVIDER = os.environ.get("DEMO_PROVIDER", "openai")
 if DEMO_PROVIDER == "runway":
     _runway_url = os.environ.get("RUNWAY_BASE_URL", "")
@@ -141,12 +142,30 @@ if DEMO_PROVIDER == "runway":
         "API_KEY": os.environ.get("RUNWAYML_API_SECRET", "") if _runway_url else "emulator",
         "EMULATOR": not _runway_url,
     }
+elif DEMO_PROVIDER == "fal":
+    # The emulator serves the fal queue over TLS with its own CA, which only this provider trusts.
+    EMULATOR_TLS_PORT = int(os.environ.get("EMULATOR_TLS_PORT", str(EMULATOR_PORT + 1)))
+    EMULATOR_TLS_DIR = Path(os.environ.get("EMULATOR_TLS_DIR", BASE_DIR / ".emulator-tls"))
+    _fal_key = os.environ.get("FAL_KEY", "")
+    _provider = {
+        "BACKEND": "sora_products.providers.fal.FalProvider",
+        "MODEL": os.environ.get("VIDEO_API_MODEL", "fal-ai/veo3.1/fast/image-to-video"),
+        "API_KEY": _fal_key or "emulator",
+        "EMULATOR": not _fal_key,
+    }
+    if not _fal_key:
+        _provider.update(
+            QUEUE_URL=f"https://127.0.0.1:{EMULATOR_TLS_PORT}",
+            JWKS_URL=f"https://127.0.0.1:{EMULATOR_TLS_PORT}/.well-known/jwks.json",
+            VERIFY=str(EMULATOR_TLS_DIR / "ca.pem"),
+            WEBHOOKS=True,
+        )
 elif DEMO_PROVIDER != "openai":
-    raise ImproperlyConfigured(f"DEMO_PROVIDER must be openai or runway, not {DEMO_PROVIDER!r}.")
+    raise ImproperlyConfigured(f"DEMO_PROVIDER must be openai, runway or fal, not {DEMO_PROVIDER!r}.")
 
 SORA_PRODUCTS = {
     "PROVIDERS": {"default": _provider},
-    "PUBLIC_URL": os.environ.get("SHOP_PUBLIC_URL", "http://127.0.0.1:8000"),
+    "PUBLIC_URL": os.environ.get("SHOP_PUBLIC_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"),
     # The demo shows videos as soon as they are made; a real shop keeps approval on.
     "REQUIRE_APPROVAL": os.environ.get("SORA_REQUIRE_APPROVAL", "0") == "1",
     "WEBHOOK_SECRETS": [_webhook_secret] if _webhook_secret else [],

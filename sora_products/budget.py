@@ -28,6 +28,12 @@ CENT = Decimal("0.01")
 DEFAULT_PRICES: dict[str, dict[str, Decimal]] = {
     "gen4.5": {"*": Decimal("0.16")},
     "gen4_turbo": {"*": Decimal("0.07")},
+    # fal.ai's published per-second prices without audio (AUDIO off, the default).
+    "fal-ai/veo3.1/image-to-video": {"*": Decimal("0.20")},
+    "fal-ai/veo3.1/fast/image-to-video": {"*": Decimal("0.10")},
+    "fal-ai/kling-video/v3/pro/image-to-video": {"*": Decimal("0.112")},
+    "fal-ai/wan/v2.7/image-to-video": {"*": Decimal("0.15"), "720x1280": Decimal("0.10"), "1280x720": Decimal("0.10")},
+    "bytedance/seedance-2.0/image-to-video": {"*": Decimal("0.30")},
     "sora-2": {"720x1280": Decimal("0.10"), "1280x720": Decimal("0.10")},
     "sora-2-pro": {
         "720x1280": Decimal("0.30"),

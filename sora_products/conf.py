@@ -29,6 +29,7 @@ DEFAULT_PROVIDER: dict[str, Any] = {
 }
 
 RUNWAY_BACKEND = "sora_products.providers.runway.RunwayProvider"
+FAL_BACKEND = "sora_products.providers.fal.FalProvider"
 
 # What a provider entry of another backend starts from: nothing of the OpenAI emulator's defaults (its
 # URL, model, or EMULATOR flag, which would excuse a missing key), only what every backend reads.
@@ -41,6 +42,14 @@ BACKEND_DEFAULTS: dict[str, dict[str, Any]] = {
         "BASE_URL": "https://api.dev.runwayml.com",
         "MODEL": "gen4.5",
         "REMIX_MODEL": "aleph2",
+    },
+    FAL_BACKEND: {
+        **GENERIC_PROVIDER,
+        "BACKEND": FAL_BACKEND,
+        "QUEUE_URL": "https://queue.fal.run",
+        "JWKS_URL": "https://rest.alpha.fal.ai/.well-known/jwks.json",
+        "MODEL": "fal-ai/veo3.1/fast/image-to-video",
+        "VERIFY": True,
     },
 }
 

@@ -64,6 +64,29 @@ class Stack:
             webhook_url=f"{self.live_server.url}/videos/webhooks/provider/", webhook_secret=WEBHOOK_SECRET
         )
 
+    def use_runway(self) -> None:
+        """Make the videos through the emulator's Runway protocol (polled: Runway has no webhooks)."""
+        runway = {
+            "BACKEND": "sora_products.providers.runway.RunwayProvider",
+            "BASE_URL": self.emulator.url,
+            "API_KEY": self.emulator.api_key,
+            "MODEL": "gen4.5",
+        }
+        self.apply(PROVIDERS={"default": runway})
+
+    def use_fal(self, *, webhooks: bool = False, model: str = "fal-ai/veo3.1/fast/image-to-video") -> None:
+        """Make the videos through the emulator's fal queue on its TLS port, trusting its CA only here."""
+        fal = {
+            "BACKEND": "sora_products.providers.fal.FalProvider",
+            "QUEUE_URL": self.emulator.tls_url,
+            "JWKS_URL": f"{self.emulator.tls_url}/.well-known/jwks.json",
+            "VERIFY": self.emulator.ca_path,
+            "API_KEY": self.emulator.api_key,
+            "MODEL": model,
+            "WEBHOOKS": webhooks,
+        }
+        self.apply(PROVIDERS={"default": fal}, PUBLIC_URL=self.live_server.url)
+
     def worker_env(self, **extra: str) -> dict[str, str]:
         media = str(self.settings.MEDIA_ROOT)
         return {

@@ -6,10 +6,12 @@ import logging
 from typing import Any
 
 from django.core.signals import setting_changed
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from sora_products.conf import SETTING_NAME, app_settings
+from sora_products.conf import FAL_BACKEND, SETTING_NAME, app_settings
 from sora_products.providers import ProviderError, VideoProvider, build_provider
+from sora_products.public_urls import public_url
 
 logger = logging.getLogger(__name__)
 
@@ -20,6 +22,9 @@ def provider_options(alias: str) -> dict[str, Any]:
     options = dict(app_settings.PROVIDERS[alias])
     if options.get("EMULATOR") and not options.get("API_KEY"):
         options["API_KEY"] = "emulator"
+    if options.get("BACKEND") == FAL_BACKEND and options.get("WEBHOOKS") and not options.get("WEBHOOK_URL"):
+        # fal posts to the address given with each submit: the shop's public URL of this provider's endpoint.
+        options["WEBHOOK_URL"] = public_url(reverse("sora_products:fal-webhook", kwargs={"alias": alias}))
     return options
 
 

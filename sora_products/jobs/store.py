@@ -110,14 +110,30 @@ def _send_ready(video: ProductVideo) -> None:
 
 
 def _store_poster(video: ProductVideo, provider) -> str:
-    """The provider's thumbnail as poster; the reference image stays the poster when there is none."""
+    """The provider's thumbnail as poster; without one (Runway keeps none), a copy of the reference image.
+
+    The reference became the first frame, so it is what the clip opens on.
+    """
     with tempfile.TemporaryFile() as handle:
         try:
             result = provider.download(video.remote_id, handle, variant="thumbnail", max_bytes=10 * 1024 * 1024)
         except ProviderError as exc:
             logger.info("No thumbnail for video %s: %s", video.pk, exc)
-            return video.poster.name or ""
+            return video.poster.name or _reference_as_poster(video)
         extension = "webp" if (result.content_type or "").endswith("webp") else "jpg"
         handle.seek(0)
         video.poster.save(f"{video.pk}.{extension}", File(handle), save=False)
+    return video.poster.name
+
+
+def _reference_as_poster(video: ProductVideo) -> str:
+    if not video.reference_image.name:
+        return ""
+    try:
+        with video.reference_image.open("rb") as reference:
+            extension = video.reference_image.name.rsplit(".", 1)[-1].lower()
+            video.poster.save(f"{video.pk}.{extension}", File(reference), save=False)
+    except OSError as exc:
+        logger.info("The reference of video %s could not be copied as its poster: %s", video.pk, exc)
+        return ""
     return video.poster.name

@@ -28,6 +28,7 @@ from sora_products.providers.base import (
     DownloadResult,
     DownloadTooLarge,
     InvalidRequest,
+    JobStatus,
     NotFound,
     OutcomeUnknown,
     ProviderCapabilities,
@@ -56,6 +57,9 @@ MAX_PROMPT_CHARS = 1000
 PROBE_TASK_ID = "00000000-0000-0000-0000-000000000000"
 # Runway's words for an account out of credits (a 429 or 402 that waiting will not fix).
 QUOTA_WORDS = ("credit", "quota", "billing")
+# Output links live a day or two; one seen on the last poll is used for the download a moment later.
+OUTPUT_LINK_SECONDS = 600
+REMEMBERED_OUTPUTS = 256
 
 
 class RunwayProvider(VideoProvider):
@@ -104,6 +108,7 @@ class RunwayProvider(VideoProvider):
             self._headers["authorization"] = f"Bearer {self._api_key}"
         self._owns_client = client is None
         self._client = client if client is not None else httpx.Client(timeout=self._timeout(self.timeouts.read))
+        self._outputs: dict[str, tuple[str, float]] = {}
 
     @classmethod
     def from_options(cls, options: Mapping[str, Any]) -> RunwayProvider:
@@ -198,7 +203,25 @@ class RunwayProvider(VideoProvider):
 
     def retrieve(self, remote_id: str) -> RemoteJob:
         """GET /v1/tasks/{id}: status, progress, and the estimated or final cost in credits."""
-        return parse_task(*self._task(remote_id))
+        body, headers = self._task(remote_id)
+        job = parse_task(body, headers)
+        if job.status == JobStatus.COMPLETED:
+            self._remember_output(remote_id, first_output(body))
+        return job
+
+    def _remember_output(self, remote_id: str, url: str | None) -> None:
+        """Keep a finished task's fresh link for the download that follows, instead of reading the task again."""
+        if url:
+            self._outputs[remote_id] = (url, time.monotonic() + OUTPUT_LINK_SECONDS)
+            while len(self._outputs) > REMEMBERED_OUTPUTS:
+                self._outputs.pop(next(iter(self._outputs)))
+
+    def _output_url(self, remote_id: str) -> str | None:
+        remembered = self._outputs.pop(remote_id, None)
+        if remembered is not None and remembered[1] > time.monotonic():
+            return remembered[0]
+        body, _headers = self._task(remote_id)
+        return first_output(body) if isinstance(body, Mapping) else None
 
     def _task(self, remote_id: str) -> tuple[Any, httpx.Headers]:
         response = self._read("GET", f"/v1/tasks/{quote(remote_id, safe='')}")
@@ -253,8 +276,7 @@ class RunwayProvider(VideoProvider):
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _download_once(self, remote_id: str, dest: BinaryIO, max_bytes: int | None) -> DownloadResult:
-        body, _headers = self._task(remote_id)
-        url = first_output(body) if isinstance(body, Mapping) else None
+        url = self._output_url(remote_id)
         if url is None:
             raise NotFound("the task has no output to download (not finished, or deleted)")
         request = self._client.build_request(

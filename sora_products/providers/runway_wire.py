@@ -24,6 +24,7 @@ MAX_DATA_URI_BYTES = 5 * 1024 * 1024
 GEN4_SIZES = frozenset({"1280x720", "720x1280", "1104x832", "960x960", "832x1104", "1584x672"})
 VEO_SIZES = frozenset({"1280x720", "720x1280", "1080x1920", "1920x1080"})
 SQUARE_SIZES = frozenset({"1280x720", "720x1280", "960x960"})
+KLING_PRO_SIZES = frozenset({"1920x1080", "1080x1920", "1440x1440"})
 
 # image_to_video models: what each accepts. ``audio`` True means the model takes an ``audio`` flag.
 RUNWAY_MODELS: dict[str, ModelCapabilities] = {
@@ -31,9 +32,9 @@ RUNWAY_MODELS: dict[str, ModelCapabilities] = {
     "gen4_turbo": ModelCapabilities(sizes=GEN4_SIZES, seconds=frozenset({5, 10}), remix=True, audio=False),
     "veo3.1": ModelCapabilities(sizes=VEO_SIZES, seconds=frozenset({4, 6, 8}), remix=True, audio=True),
     "veo3.1_fast": ModelCapabilities(sizes=VEO_SIZES, seconds=frozenset({4, 6, 8}), remix=True, audio=True),
-    "kling3.0_pro": ModelCapabilities(sizes=SQUARE_SIZES, seconds=frozenset(range(3, 16)), remix=True, audio=True),
+    "kling3.0_pro": ModelCapabilities(sizes=KLING_PRO_SIZES, seconds=frozenset(range(3, 16)), remix=True, audio=True),
     "kling3.0_standard": ModelCapabilities(sizes=SQUARE_SIZES, seconds=frozenset(range(3, 16)), remix=True, audio=True),
-    "seedance2": ModelCapabilities(sizes=SQUARE_SIZES, seconds=frozenset(range(4, 16)), remix=True, audio=False),
+    "seedance2": ModelCapabilities(sizes=SQUARE_SIZES, seconds=frozenset(range(4, 16)), remix=True, audio=True),
 }
 
 STATUSES = {

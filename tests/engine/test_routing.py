@@ -112,3 +112,43 @@ def test_a_shape_the_first_model_lacks_goes_to_one_that_makes_it(routed, setting
     video = drive(showcase().pk)
     assert (video.status, video.provider, video.model) == (VideoStatus.READY, "second", "sora-2-pro")
     assert (first.stats()["creates"], second.stats()["creates"]) == (0, 1)
+
+
+def test_across_protocols_quota_at_fal_sends_the_video_to_runway(routed, settings):
+    first, second = routed
+    settings.SORA_PRODUCTS = {
+        **settings.SORA_PRODUCTS,
+        "PROVIDERS": {
+            "fal": {
+                "BACKEND": "sora_products.providers.fal.FalProvider",
+                "QUEUE_URL": first.tls_url,
+                "VERIFY": first.ca_path,
+                "API_KEY": first.api_key,
+            },
+            "runway": {
+                "BACKEND": "sora_products.providers.runway.RunwayProvider",
+                "BASE_URL": second.url,
+                "API_KEY": second.api_key,
+            },
+        },
+        "PRESETS": {
+            "showcase": {
+                "PROVIDER": [
+                    {"NAME": "fal", "MODEL": "fal-ai/veo3.1/fast/image-to-video"},
+                    {"NAME": "runway", "MODEL": "gen4.5"},
+                ],
+                "SIZE": "720x1280",
+                "SECONDS": 8,
+            }
+        },
+    }
+    first.configure(quota_exceeded=True)
+
+    video = drive(showcase().pk)
+
+    assert (video.status, video.provider, video.model) == (VideoStatus.READY, "runway", "gen4.5"), video.error_message
+    assert second.stats()["creates_by_protocol"] == {"runway": 1} and first.stats()["creates"] == 0
+    spends = list(Spend.objects.filter(video=video).order_by("pk").values_list("kind", "provider", "amount"))
+    assert spends == [(SpendKind.RELEASED, "fal", Decimal("0.80")), (SpendKind.SETTLED, "runway", Decimal("1.28"))]
+    assert video.actual_cost == Decimal("0.96")  # Runway's own charge settles it
+    assert_ledger_identity()

@@ -18,7 +18,13 @@ pytestmark = [pytest.mark.worker]
 JOBS = 50
 
 
-def test_killing_workers_at_random_points_loses_nothing_and_pays_once(stack):
+@pytest.mark.parametrize("protocol", ["openai", "runway", "fal"])
+def test_killing_workers_at_random_points_loses_nothing_and_pays_once(stack, protocol):
+    # Runway and fal keep no list of jobs: a create cut off by a kill is parked for a person, never resent.
+    if protocol == "runway":
+        stack.use_runway()
+    elif protocol == "fal":
+        stack.use_fal(model="fal-ai/wan/v2.7/image-to-video")
     stack.apply(
         PRESETS={"showcase": {"SECONDS": 4}},
         TASK_HOLD_SECONDS=2,
@@ -50,14 +56,21 @@ def test_killing_workers_at_random_points_loses_nothing_and_pays_once(stack):
 
     statuses = Counter(video.status for video in videos)
     assert kills >= 10
-    assert set(statuses) <= {VideoStatus.READY, VideoStatus.FAILED}, statuses
-    assert statuses[VideoStatus.READY] >= JOBS * 0.8, statuses
+    unlisted = protocol != "openai"
+    ended = {VideoStatus.READY, VideoStatus.FAILED} | ({VideoStatus.NEEDS_REVIEW} if unlisted else set())
+    assert set(statuses) <= ended, statuses
+    assert statuses[VideoStatus.READY] >= JOBS * 0.7, statuses
     for video in videos:
-        if video.status == VideoStatus.FAILED:
-            assert video.error_message, f"video {video.pk} failed without a reason"
+        if video.status in (VideoStatus.FAILED, VideoStatus.NEEDS_REVIEW):
+            assert video.error_message, f"video {video.pk} ended {video.status} without a reason"
     stats = stack.emulator.stats()
     paid_per_prompt = stats["creates_by_prompt"]
     assert max(paid_per_prompt.values()) == 1, "a video was paid for twice"
-    assert stats["creates"] == len({v.remote_id for v in videos if v.remote_id})
+    tracked = len({v.remote_id for v in videos if v.remote_id})
+    if unlisted:
+        # A parked video's create may or may not have arrived; nothing else was created unseen.
+        assert tracked <= stats["creates"] <= tracked + statuses[VideoStatus.NEEDS_REVIEW]
+    else:
+        assert stats["creates"] == tracked
     assert_ledger_identity()
     print(f"\n{kills} kills; outcomes {dict(statuses)}; {stats['creates']} paid creates for {JOBS} videos")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -111,3 +113,46 @@ def test_demo_serves_the_seeded_shop_and_ctrl_c_stops_everything(tmp_path):
     assert "no process left running" in tail
     time.sleep(0.5)
     assert not [pid for pid in children if alive(pid)], "processes survived Ctrl-C"
+
+
+@pytest.mark.parametrize("protocol", ["runway", "fal"])
+def test_the_demo_makes_videos_through_each_protocol_against_the_emulator(tmp_path, protocol):
+    port, emulator_port, tls_port = free_port(), free_port(), free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "demo_shop.settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+        "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),
+        "PORT": str(port),
+        "EMULATOR_PORT": str(emulator_port),
+        "EMULATOR_TLS_PORT": str(tls_port),
+        "EMULATOR_TLS_DIR": str(tmp_path / "tls"),
+        "DEMO_PROVIDER": protocol,
+    }
+    for name in ("SORA_REDIS_URL", "FAL_KEY", "RUNWAYML_API_SECRET", "RUNWAY_BASE_URL", "VIDEO_API_BASE_URL"):
+        env.pop(name, None)
+    demo = subprocess.Popen(
+        [sys.executable, "manage.py", "demo"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    output: list[str] = []
+    try:
+        read_until(demo, output, "Press Ctrl-C", timeout=120)
+        # Keep draining the shop's output, or its processes block on a full pipe.
+        threading.Thread(target=lambda: output.extend(demo.stdout), daemon=True).start()
+        assert ("Runway protocol" if protocol == "runway" else "fal queue") in "".join(output)
+        deadline = time.monotonic() + 120
+        page = ""
+        while time.monotonic() < deadline and "data-video-id" not in page:
+            time.sleep(1)
+            page = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10).read().decode()
+        assert "data-video-id" in page, "no video reached the storefront:\n" + "".join(output[-40:])
+        stats = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{emulator_port}/_emulator/stats").read())
+        assert set(stats["creates_by_protocol"]) == {protocol}
+    finally:
+        demo.send_signal(signal.SIGINT)
+        demo.wait(timeout=60)

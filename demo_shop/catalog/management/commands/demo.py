@@ -99,6 +99,8 @@ class Command(BaseCommand):
             "--webhook-secret",
             env["VIDEO_WEBHOOK_SECRET"],
         ]
+        if settings.DEMO_PROVIDER == "fal":
+            command += ["--tls-port", str(settings.EMULATOR_TLS_PORT), "--tls-dir", str(settings.EMULATOR_TLS_DIR)]
         self.emulator = self.start(command, env, "emulator")
         self.wait_for(f"http://127.0.0.1:{emulator_port}/_emulator/stats", "emulator")
 
@@ -121,6 +123,11 @@ class Command(BaseCommand):
 
     def banner(self, port: int, emulator_port: int) -> None:
         provider = settings.VIDEO_API_BASE_URL or f"emulator at http://127.0.0.1:{emulator_port}/v1"
+        if settings.DEMO_PROVIDER == "runway":
+            provider = f"Runway protocol, {settings.SORA_PRODUCTS['PROVIDERS']['default']['BASE_URL']}"
+        elif settings.DEMO_PROVIDER == "fal":
+            options = settings.SORA_PRODUCTS["PROVIDERS"]["default"]
+            provider = f"fal queue, {options.get('QUEUE_URL', 'https://queue.fal.run')}"
         lines = [
             "",
             "  The demo shop is running.",
