@@ -183,6 +183,29 @@ def reserve(video: models.Model, amount: Decimal) -> models.Model:
     )
 
 
+def adjust(video: models.Model, amount: Decimal) -> bool:
+    """Move the open reservation to the provider's own estimate: down always, up only within the caps.
+
+    True when the reservation now holds ``amount``; False when there is none or a cap would pass.
+    """
+    from sora_products.models import Origin
+
+    amount = Decimal(amount).quantize(CENT)
+    with transaction.atomic():
+        lock_ledger()
+        spend = _open_reservation(video)
+        if spend is None:
+            return False
+        if amount > spend.amount:
+            try:
+                check_caps(amount - spend.amount, shopper=video.origin == Origin.SHOPPER, today=timezone.localdate())
+            except BudgetExceeded:
+                return False
+        spend.amount = amount
+        spend.save(update_fields=["amount", "updated_at"])
+    return True
+
+
 def _open_reservation(video: models.Model):
     from sora_products.models import SpendKind
 

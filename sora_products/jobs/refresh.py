@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +15,8 @@ from sora_products.jobs.providers import get_provider, refused_message, try_dele
 from sora_products.jobs.transitions import Step, fail, later, update_row
 from sora_products.models import ProductVideo, VideoStatus
 from sora_products.providers import JobStatus, NotFound, ProviderError, RateLimited, RemoteJob, TransientError
+
+logger = logging.getLogger(__name__)
 
 RUNNING = [VideoStatus.QUEUED, VideoStatus.IN_PROGRESS]
 
@@ -93,6 +96,10 @@ def apply_remote(video: ProductVideo, job: RemoteJob) -> Step:
             else (job.error_message or _("The provider could not make this video."))
         )
         return fail(video, job.error_code or "generation_failed", message, spend=budget.WRITTEN_OFF, expect=RUNNING)
+    if job.estimated_cost is not None and job.estimated_cost != video.estimated_cost:
+        over = _take_estimate(video, job.estimated_cost)
+        if over is not None:
+            return over
     started = job.status == JobStatus.IN_PROGRESS or video.status == VideoStatus.IN_PROGRESS
     status = VideoStatus.IN_PROGRESS if started else VideoStatus.QUEUED
     wait = poll_interval(video, job)
@@ -107,6 +114,24 @@ def apply_remote(video: ProductVideo, job: RemoteJob) -> Step:
         error_message="",
     )
     return Step(status, check_in=wait)
+
+
+def _take_estimate(video: ProductVideo, estimate) -> Step | None:
+    """The provider says what the job will cost (Runway's estimatedCost): reserve that, within the caps.
+
+    When the caps cannot hold it, the job is canceled before it is made (Runway refunds canceled tasks)
+    and the video ends with the reason; None when the estimate is now what is reserved.
+    """
+    if budget.adjust(video, estimate):
+        update_row(video, expect=RUNNING, estimated_cost=estimate)
+        return None
+    logger.warning("Video %s: the provider estimates %s, more than the budget allows; canceling it", video.pk, estimate)
+    try_delete_remote(video)
+    message = _(
+        "The provider estimates %(estimate)s for this video, more than the budget left allows, so it was canceled "
+        "before it was made. Raise the budget or choose a cheaper model, then retry it."
+    ) % {"estimate": f"${estimate}"}
+    return fail(video, "over_budget", message, spend=budget.RELEASED, expect=RUNNING)
 
 
 def _from_unix(value: int | None) -> datetime.datetime | None:

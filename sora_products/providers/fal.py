@@ -56,6 +56,7 @@ from sora_products.providers.transfer import Timeouts, copy_body, expected_lengt
 
 DEFAULT_MODEL = "fal-ai/veo3.1/fast/image-to-video"
 PROBE_REQUEST_ID = "00000000-0000-0000-0000-000000000000"
+REMEMBERED_OUTPUTS = 256
 # fal's words for an account that cannot pay (a 403 "User is locked … Exhausted balance", or a 402).
 QUOTA_WORDS = ("balance", "locked", "credit", "quota", "billing")
 
@@ -110,6 +111,7 @@ class FalProvider(VideoProvider):
             self._headers["authorization"] = f"Key {self._api_key}"
         self._owns_client = client is None
         self._verify, self._given_client = verify, client
+        self._outputs: dict[str, str] = {}  # result file URLs read by retrieve(), for the download that follows
 
     @classmethod
     def from_options(cls, options: Mapping[str, Any]) -> FalProvider:
@@ -220,12 +222,40 @@ class FalProvider(VideoProvider):
     # -- reads: retried -----------------------------------------------------------------------
 
     def retrieve(self, remote_id: str) -> RemoteJob:
-        """GET …/requests/{id}/status: queued, running, or completed with or without an error."""
+        """GET …/requests/{id}/status: queued, running, or completed with or without an error.
+
+        With webhooks, a read usually follows the callback that says the request is done, so the result
+        is read first: when it is there, that one call also gives the file the download needs.
+        """
+        if self.webhook_url:
+            finished = self._finished(remote_id)
+            if finished is not None:
+                return finished
         response = self._read("GET", f"{self._path(remote_id)}/status", params={"logs": "0"})
         job = parse_status(remote_id, self._json(response), response.headers)
         if job.status == JobStatus.FAILED and not job.is_refused:
             job = self._failure_reason(job)
         return job
+
+    def _finished(self, remote_id: str) -> RemoteJob | None:
+        """The request as finished, from its result; None while it runs (or when the result cannot say)."""
+        try:
+            response = self._read("GET", self._path(remote_id))
+        except ModerationRefused as refused:
+            return _ended(remote_id, JobStatus.FAILED, "content_moderation", refused.message)
+        except InvalidRequest as invalid:
+            if invalid.status_code == 400:
+                return None  # "Request is still in progress"
+            return _ended(remote_id, JobStatus.FAILED, invalid.code or "invalid_input", invalid.message)
+        except (TransientError, BadResponse):
+            return None  # a failed runner's 500, say: the status read says what happened
+        url = video_url(self._json(response))
+        if url is None:
+            return None
+        self._outputs[remote_id] = url
+        while len(self._outputs) > REMEMBERED_OUTPUTS:
+            self._outputs.pop(next(iter(self._outputs)))
+        return _ended(remote_id, JobStatus.COMPLETED, None, None)
 
     def _failure_reason(self, job: RemoteJob) -> RemoteJob:
         """A failed request's status says only "Invalid status code: 422"; its result says why (one read)."""
@@ -264,10 +294,12 @@ class FalProvider(VideoProvider):
         """Stream the result's video file into ``dest`` (fal's CDN needs no key, so none is sent)."""
         if variant != "video":
             raise NotFound(f"fal keeps no {variant} for a request")
-        response = self._read("GET", self._path(remote_id))
-        url = video_url(self._json(response))
+        url = self._outputs.pop(remote_id, None)
         if url is None:
-            raise BadResponse("the result names no video file", request_id=response.headers.get("x-fal-request-id"))
+            response = self._read("GET", self._path(remote_id))
+            url = video_url(self._json(response))
+        if url is None:
+            raise BadResponse("the result names no video file")
         start = dest.tell() if seekable(dest) else None
         attempts = self.retry_policy.attempts
         for attempt in range(1, attempts + 1):
@@ -349,3 +381,21 @@ class FalProvider(VideoProvider):
         error.message = redact(error.message, self._api_key)
         error.args = (error.message,)
         return error
+
+
+def _ended(remote: str, status: JobStatus, code: str | None, message: str | None) -> RemoteJob:
+    return RemoteJob(
+        id=remote,
+        status=status,
+        progress=100,
+        model="",
+        size="",
+        seconds=0,
+        prompt=None,
+        created_at=None,
+        completed_at=None,
+        expires_at=None,
+        remixed_from=None,
+        error_code=code,
+        error_message=message,
+    )

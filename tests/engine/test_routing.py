@@ -149,6 +149,6 @@ def test_across_protocols_quota_at_fal_sends_the_video_to_runway(routed, setting
     assert (video.status, video.provider, video.model) == (VideoStatus.READY, "runway", "gen4.5"), video.error_message
     assert second.stats()["creates_by_protocol"] == {"runway": 1} and first.stats()["creates"] == 0
     spends = list(Spend.objects.filter(video=video).order_by("pk").values_list("kind", "provider", "amount"))
-    assert spends == [(SpendKind.RELEASED, "fal", Decimal("0.80")), (SpendKind.SETTLED, "runway", Decimal("1.28"))]
+    assert spends == [(SpendKind.RELEASED, "fal", Decimal("0.80")), (SpendKind.SETTLED, "runway", Decimal("0.96"))]
     assert video.actual_cost == Decimal("0.96")  # Runway's own charge settles it
     assert_ledger_identity()

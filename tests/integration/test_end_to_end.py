@@ -61,11 +61,11 @@ def test_on_runway_a_saved_product_ends_in_a_stored_video_settled_at_runways_cha
     assert video.poster.read() == video.reference_image.read()
     stats = stack.emulator.stats()
     assert stats["creates_by_protocol"] == {"runway": 1}
-    # Reserved at the price table (8 s x $0.16), settled at what Runway charged: the emulator's 12 credits a second.
-    assert video.estimated_cost == Decimal("1.28")
+    # Reserved at the price table (8 s x $0.16 = $1.28), moved to Runway's own estimate once it told, and
+    # settled at what it charged: the emulator's 12 credits a second.
     spend = Spend.objects.get(video=video)
-    assert (spend.kind, spend.settled_amount) == (SpendKind.SETTLED, Decimal("0.96"))
-    assert video.actual_cost == Decimal("0.96")
+    assert (spend.kind, spend.amount, spend.settled_amount) == (SpendKind.SETTLED, Decimal("0.96"), Decimal("0.96"))
+    assert video.estimated_cost == video.actual_cost == Decimal("0.96")
 
 
 @pytest.mark.parametrize("webhooks", [False, True], ids=["polling", "webhooks"])

@@ -172,3 +172,29 @@ def test_the_probe_is_one_read_and_an_untrusted_certificate_is_a_transient_error
 def test_a_request_path_that_is_not_one_is_not_found(provider):
     with pytest.raises(NotFound):
         provider.retrieve("not-a-fal-path")
+
+
+def test_with_webhooks_the_read_after_the_callback_is_the_result_and_gives_the_download_its_file(
+    video_emulator, reference
+):
+    options = {
+        "QUEUE_URL": video_emulator.tls_url,
+        "API_KEY": video_emulator.api_key,
+        "VERIFY": video_emulator.ca_path,
+        "WEBHOOKS": True,
+        "WEBHOOK_URL": "http://127.0.0.1:9/nobody-listens/",  # the callback itself is tested elsewhere
+    }
+    with FalProvider.from_options(options) as fal:
+        job = fal.create(request(reference=reference))
+        assert fal.retrieve(job.id).status in (JobStatus.QUEUED, JobStatus.IN_PROGRESS)  # result first, then status
+        deadline = time.monotonic() + 30
+        while video_emulator.stats()["jobs"]["completed"] < 1:  # as the callback would say
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        before = dict(video_emulator.stats()["requests"])
+        done = fal.retrieve(job.id)
+        fal.download(done.id, io.BytesIO())
+        after = video_emulator.stats()["requests"]
+    assert done.status == JobStatus.COMPLETED
+    used = {route: n - before.get(route, 0) for route, n in after.items() if n - before.get(route, 0)}
+    assert used == {"fal GET /{app}/requests/{id}": 1, "fal GET /files/{request_id}/{name}": 1}, used
