@@ -48,7 +48,7 @@ def _keys(options: dict, *, refresh: bool = False) -> list:
 
 
 def receive(alias: str, body: bytes, headers: dict[str, str]) -> str:
-    """Handle one fal delivery for provider ``alias``: "queued", "duplicate", or WebhookRejected."""
+    """Handle one fal delivery for provider ``alias``: "queued", "duplicate" (fal's retry), or WebhookRejected."""
     options = app_settings.PROVIDERS.get(alias)
     if not options or options.get("BACKEND") != FAL_BACKEND or not options.get("WEBHOOKS"):
         raise WebhookRejected("No fal provider with webhooks has this name.", status=404)
@@ -73,13 +73,18 @@ def receive(alias: str, body: bytes, headers: dict[str, str]) -> str:
     )
     if video_id is None:
         raise WebhookRejected("This app did not submit that request.", status=404)
+    # Each attempt fal makes is signed at its own time: the same timestamp again is a replay of one we saw.
+    timestamp = {key.lower(): value for key, value in headers.items()}["x-fal-webhook-timestamp"]
     try:
         with transaction.atomic():
+            seen = WebhookEvent.objects.filter(webhook_id__startswith=f"fal:{request_id}:").exists()
             WebhookEvent.objects.create(
-                webhook_id=f"fal:{request_id}", event_type="fal.completed", remote_id=request_id
+                webhook_id=f"fal:{request_id}:{timestamp}", event_type="fal.completed", remote_id=request_id
             )
+            if seen:
+                return "duplicate"  # a retry of a delivery already handled (our answer was lost): done
             ProductVideo.objects.filter(pk=video_id, next_check_at__isnull=False).update(next_check_at=timezone.now())
             transaction.on_commit(partial(enqueue_video, video_id), robust=True)
     except IntegrityError:
-        return "duplicate"
+        raise WebhookRejected("This delivery was already received; a replay changes nothing.", status=409) from None
     return "queued"

@@ -97,3 +97,52 @@ def test_canceling_a_job_the_provider_accepted_counts_it_as_spent(provider):
     assert jobs.cancel(ProductVideo.objects.get(pk=video.pk))
     assert Spend.objects.get(video=video).kind == SpendKind.LOSS
     assert_ledger_identity()
+
+
+@pytest.fixture
+def media_server(settings):
+    """The shop's media folder over real HTTP, as a CDN or the shop itself would serve it to Runway."""
+    import functools
+    import http.server
+    import threading
+
+    class Media(http.server.SimpleHTTPRequestHandler):
+        def translate_path(self, path: str) -> str:
+            return super().translate_path(path.removeprefix(settings.MEDIA_URL.rstrip("/")))
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Media, directory=str(settings.MEDIA_ROOT))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def test_on_runway_a_remix_is_a_video_to_video_task_fetched_from_the_shops_storage(
+    provider, settings, media_server
+):
+    settings.SORA_PRODUCTS = {
+        **settings.SORA_PRODUCTS,
+        "PUBLIC_URL": media_server,
+        "PROVIDERS": {
+            "default": {
+                "BACKEND": "sora_products.providers.runway.RunwayProvider",
+                "BASE_URL": provider.url,
+                "API_KEY": provider.api_key,
+            }
+        },
+    }
+    original = drive(new_video(colour="red").pk)
+    assert original.status == VideoStatus.READY, original.error_message
+
+    remix = drive(jobs.remix(original, "make the jacket navy blue").pk)
+
+    assert remix.status == VideoStatus.READY, remix.error_message
+    assert (remix.provider, remix.model) == ("default", "gen4.5")  # the row keeps the preset's model
+    assert provider.stats()["requests"]["POST /v1/video_to_video"] == 1
+    assert provider.stats()["creates_by_protocol"] == {"runway": 1}
+    assert remix.video_file.read() != original.video_file.read()
+    assert_ledger_identity()
