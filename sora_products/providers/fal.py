@@ -16,7 +16,6 @@ import functools
 import ssl
 import time
 from collections.abc import Callable, Mapping
-from contextlib import closing
 from dataclasses import replace
 from typing import Any, BinaryIO
 from urllib.parse import quote
@@ -27,9 +26,7 @@ from sora_products import __version__
 from sora_products.providers.base import (
     BadResponse,
     CreateRequest,
-    DownloadIncomplete,
     DownloadResult,
-    DownloadTooLarge,
     InvalidRequest,
     JobStatus,
     ModerationRefused,
@@ -52,7 +49,7 @@ from sora_products.providers.fal_wire import (
     video_url,
 )
 from sora_products.providers.http import Retrying, RetryPolicy, error_for_status, retry_after_seconds, transport_error
-from sora_products.providers.transfer import Timeouts, copy_body, expected_length, redact, seekable
+from sora_products.providers.transfer import Timeouts, fetch_file, redact, retry_options, with_restarts
 
 DEFAULT_MODEL = "fal-ai/veo3.1/fast/image-to-video"
 PROBE_REQUEST_ID = "00000000-0000-0000-0000-000000000000"
@@ -133,12 +130,7 @@ class FalProvider(VideoProvider):
             "timeouts": opts.get("TIMEOUTS"),
             "client": opts.get("CLIENT"),
         }
-        if opts.get("READ_RETRIES") is not None:
-            kwargs["read_retries"] = int(opts["READ_RETRIES"])
-        for key in ("BACKOFF", "BACKOFF_CAP", "MAX_RETRY_WAIT"):
-            if opts.get(key) is not None:
-                kwargs[key.lower()] = float(opts[key])
-        return cls(**kwargs)
+        return cls(**kwargs, **retry_options(opts))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(queue_url={self.queue_url!r}, model={self.model!r})"
@@ -300,34 +292,20 @@ class FalProvider(VideoProvider):
             url = video_url(self._json(response))
         if url is None:
             raise BadResponse("the result names no video file")
-        start = dest.tell() if seekable(dest) else None
-        attempts = self.retry_policy.attempts
-        for attempt in range(1, attempts + 1):
-            try:
-                return self._download_once(url, dest, max_bytes)
-            except DownloadIncomplete:
-                if start is None or attempt == attempts:
-                    raise
-                dest.seek(start)
-                dest.truncate()
-                self._retrying.pause(attempt - 1)
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    def _download_once(self, url: str, dest: BinaryIO, max_bytes: int | None) -> DownloadResult:
-        request = self._client.build_request(
-            "GET", url, headers={"accept-encoding": "identity"}, timeout=self._timeout(self.timeouts.download)
+        return with_restarts(
+            dest,
+            self.retry_policy.attempts,
+            self._retrying.pause,
+            lambda: fetch_file(
+                self._client,
+                url,
+                dest,
+                max_bytes=max_bytes,
+                timeout=self._timeout(self.timeouts.download),
+                retrying=self._retrying,
+                to_error=self._error,
+            ),
         )
-        response = self._retrying.call(
-            lambda: self._client.send(request, stream=True, follow_redirects=True), self._error
-        )
-        with closing(response):
-            expected = expected_length(response)
-            if max_bytes is not None and expected is not None and expected > max_bytes:
-                raise DownloadTooLarge(f"the file is {expected} bytes, over the {max_bytes}-byte cap")
-            written = copy_body(response, dest, max_bytes, None)
-        if expected is not None and written < expected:
-            raise DownloadIncomplete(f"received {written} of {expected} bytes")
-        return DownloadResult(bytes_written=written, content_type=response.headers.get("content-type"))
 
     def _read(self, method: str, url: str, *, params: Mapping[str, Any] | None = None) -> httpx.Response:
         timeout = self._timeout(self.timeouts.read)

@@ -48,7 +48,8 @@ from sora_products.providers.transfer import (
     copy_body,
     expected_length,
     redact,
-    seekable,
+    retry_options,
+    with_restarts,
 )
 
 
@@ -117,12 +118,7 @@ class OpenAIVideosProvider(VideoProvider):
             "headers": opts.get("HEADERS"),
             "client": opts.get("CLIENT"),
         }
-        if opts.get("READ_RETRIES") is not None:
-            kwargs["read_retries"] = int(opts["READ_RETRIES"])
-        for key in ("BACKOFF", "BACKOFF_CAP", "MAX_RETRY_WAIT"):
-            if opts.get(key) is not None:
-                kwargs[key.lower()] = float(opts[key])
-        return cls(**kwargs)
+        return cls(**kwargs, **retry_options(opts))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, model={self.model!r})"
@@ -242,18 +238,12 @@ class OpenAIVideosProvider(VideoProvider):
         Otherwise DownloadIncomplete is raised and the caller discards ``dest``; on any error ``dest``
         may hold a partial body.
         """
-        start = dest.tell() if seekable(dest) else None
-        attempts = self.retry_policy.attempts
-        for attempt in range(1, attempts + 1):
-            try:
-                return self._download_once(remote_id, dest, variant, max_bytes)
-            except DownloadIncomplete:
-                if start is None or attempt == attempts:
-                    raise
-                dest.seek(start)
-                dest.truncate()
-                self._retrying.pause(attempt - 1)
-        raise AssertionError("unreachable")  # pragma: no cover
+        return with_restarts(
+            dest,
+            self.retry_policy.attempts,
+            self._retrying.pause,
+            lambda: self._download_once(remote_id, dest, variant, max_bytes),
+        )
 
     def _download_once(self, remote_id: str, dest: BinaryIO, variant: str, max_bytes: int | None) -> DownloadResult:
         """One streamed transfer; memory stays at about one chunk whatever the file size."""

@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 import time
 from collections.abc import Callable, Mapping
-from contextlib import closing
 from dataclasses import replace
 from typing import Any, BinaryIO
 from urllib.parse import quote
@@ -24,9 +23,7 @@ from sora_products import __version__
 from sora_products.providers.base import (
     BadResponse,
     CreateRequest,
-    DownloadIncomplete,
     DownloadResult,
-    DownloadTooLarge,
     InvalidRequest,
     JobStatus,
     NotFound,
@@ -50,7 +47,7 @@ from sora_products.providers.runway_wire import (
     parse_task,
     ratio,
 )
-from sora_products.providers.transfer import Timeouts, copy_body, expected_length, redact, seekable
+from sora_products.providers.transfer import Timeouts, fetch_file, redact, retry_options, with_restarts
 
 MAX_PROMPT_CHARS = 1000
 # A task id no job has: reading it proves Runway answers without touching anything (a 404 is the answer).
@@ -130,12 +127,7 @@ class RunwayProvider(VideoProvider):
             "headers": opts.get("HEADERS"),
             "client": opts.get("CLIENT"),
         }
-        if opts.get("READ_RETRIES") is not None:
-            kwargs["read_retries"] = int(opts["READ_RETRIES"])
-        for key in ("BACKOFF", "BACKOFF_CAP", "MAX_RETRY_WAIT"):
-            if opts.get(key) is not None:
-                kwargs[key.lower()] = float(opts[key])
-        return cls(**kwargs)
+        return cls(**kwargs, **retry_options(opts))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r}, model={self.model!r})"
@@ -262,37 +254,26 @@ class RunwayProvider(VideoProvider):
         """Stream the task's first output into ``dest``; a cut-off body restarts from a fresh link when it can."""
         if variant != "video":
             raise NotFound(f"Runway keeps no {variant} for a task")
-        start = dest.tell() if seekable(dest) else None
-        attempts = self.retry_policy.attempts
-        for attempt in range(1, attempts + 1):
-            try:
-                return self._download_once(remote_id, dest, max_bytes)
-            except DownloadIncomplete:
-                if start is None or attempt == attempts:
-                    raise
-                dest.seek(start)
-                dest.truncate()
-                self._retrying.pause(attempt - 1)
-        raise AssertionError("unreachable")  # pragma: no cover
+        return with_restarts(
+            dest,
+            self.retry_policy.attempts,
+            self._retrying.pause,
+            lambda: self._download_once(remote_id, dest, max_bytes),
+        )
 
     def _download_once(self, remote_id: str, dest: BinaryIO, max_bytes: int | None) -> DownloadResult:
         url = self._output_url(remote_id)
         if url is None:
             raise NotFound("the task has no output to download (not finished, or deleted)")
-        request = self._client.build_request(
-            "GET", url, headers={"accept-encoding": "identity"}, timeout=self._timeout(self.timeouts.download)
+        return fetch_file(
+            self._client,
+            url,
+            dest,
+            max_bytes=max_bytes,
+            timeout=self._timeout(self.timeouts.download),
+            retrying=self._retrying,
+            to_error=self._error,
         )
-        response = self._retrying.call(
-            lambda: self._client.send(request, stream=True, follow_redirects=True), self._error
-        )
-        with closing(response):
-            expected = expected_length(response)
-            if max_bytes is not None and expected is not None and expected > max_bytes:
-                raise DownloadTooLarge(f"the file is {expected} bytes, over the {max_bytes}-byte cap")
-            written = copy_body(response, dest, max_bytes, None)
-        if expected is not None and written < expected:
-            raise DownloadIncomplete(f"received {written} of {expected} bytes")
-        return DownloadResult(bytes_written=written, content_type=response.headers.get("content-type"))
 
     def _read(self, method: str, path: str, *, before_send: Callable[[], None] | None = None) -> httpx.Response:
         url, timeout = self._url(path), self._timeout(self.timeouts.read)

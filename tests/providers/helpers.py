@@ -1,8 +1,10 @@
-"""Helpers for provider tests that need a fault the emulator cannot produce (httpx.MockTransport)."""
+"""Provider test helpers: a photo, waiting for a job, and MockTransport faults the emulator cannot produce."""
 
 from __future__ import annotations
 
+import io
 import json
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -75,3 +77,24 @@ def mock_provider(handler: Callable[[httpx.Request], httpx.Response], **kwargs: 
     )
     provider.sleeps = sleeps  # type: ignore[attr-defined]
     return provider
+
+
+def jpeg(width: int = 720, height: int = 1280) -> bytes:
+    """A real JPEG of the given size: a product-ish block on white."""
+    from PIL import Image
+
+    image = Image.new("RGB", (width, height), "white")
+    image.paste((30, 90, 200), (width // 4, height // 3, 3 * width // 4, 2 * height // 3))
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=90)
+    return buffer.getvalue()
+
+
+def wait_until_done(provider: Any, job: Any, timeout: float = 30) -> Any:
+    """Poll ``provider`` until ``job`` is terminal."""
+    deadline = time.monotonic() + timeout
+    while not job.is_terminal:
+        assert time.monotonic() < deadline, f"job {job.id} still {job.status}"
+        time.sleep(0.1)
+        job = provider.retrieve(job.id)
+    return job

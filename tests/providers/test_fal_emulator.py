@@ -10,7 +10,6 @@ from collections.abc import Iterator
 
 import av
 import pytest
-from PIL import Image
 
 from sora_products.providers import (
     AuthError,
@@ -21,22 +20,15 @@ from sora_products.providers import (
     OutcomeUnknown,
     RateLimited,
     ReferenceUpload,
-    RemoteJob,
     TransientError,
 )
 from sora_products.providers.fal import FalProvider
+from tests.providers.helpers import jpeg, wait_until_done
 
 VEO = "fal-ai/veo3.1/fast/image-to-video"
 KLING = "fal-ai/kling-video/v3/pro/image-to-video"
 WAN = "fal-ai/wan/v2.7/image-to-video"
 
-
-def jpeg(width: int = 720, height: int = 1280) -> bytes:
-    image = Image.new("RGB", (width, height), "white")
-    image.paste((200, 120, 40), (width // 4, height // 3, 3 * width // 4, 2 * height // 3))
-    buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", quality=90)
-    return buffer.getvalue()
 
 
 @pytest.fixture(scope="module")
@@ -61,14 +53,6 @@ def provider(video_emulator) -> Iterator[FalProvider]:
 def request(model: str = VEO, prompt: str = "an amber vase turning on a white table", **fields) -> CreateRequest:
     return CreateRequest(**{"prompt": prompt, "model": model, "size": "720x1280", "seconds": 4, **fields})
 
-
-def wait_until_done(provider: FalProvider, job: RemoteJob, timeout: float = 30) -> RemoteJob:
-    deadline = time.monotonic() + timeout
-    while not job.is_terminal:
-        assert time.monotonic() < deadline, f"request {job.id} still {job.status}"
-        time.sleep(0.1)
-        job = provider.retrieve(job.id)
-    return job
 
 
 @pytest.mark.parametrize(

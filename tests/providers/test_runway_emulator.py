@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import io
 import socket
-import time
 from collections.abc import Iterator
 from decimal import Decimal
 
 import av
 import httpx
 import pytest
-from PIL import Image
 
 from sora_products.providers import (
     AuthError,
@@ -25,20 +23,13 @@ from sora_products.providers import (
     OutcomeUnknown,
     RateLimited,
     ReferenceUpload,
-    RemoteJob,
     TransientError,
 )
 from sora_products.providers.runway import RunwayProvider
+from tests.providers.helpers import jpeg, wait_until_done
 
 CREATE_ROUTE = "POST /v1/image_to_video"
 
-
-def jpeg(width: int = 720, height: int = 1280) -> bytes:
-    image = Image.new("RGB", (width, height), "white")
-    image.paste((30, 90, 200), (width // 4, height // 3, 3 * width // 4, 2 * height // 3))
-    buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", quality=90)
-    return buffer.getvalue()
 
 
 @pytest.fixture(scope="module")
@@ -65,14 +56,6 @@ def request(prompt: str = "a blue tote bag turning on a white table", **fields) 
     values = {"prompt": prompt, "model": "gen4.5", "size": "720x1280", "seconds": 4, **fields}
     return CreateRequest(**values)
 
-
-def wait_until_done(provider: RunwayProvider, job: RemoteJob, timeout: float = 30) -> RemoteJob:
-    deadline = time.monotonic() + timeout
-    while not job.is_terminal:
-        assert time.monotonic() < deadline, f"task {job.id} still {job.status}"
-        time.sleep(0.1)
-        job = provider.retrieve(job.id)
-    return job
 
 
 def test_a_task_from_a_photo_ends_in_a_playable_clip_and_its_charge(provider, reference, tmp_path, video_emulator):
