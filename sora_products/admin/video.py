@@ -25,6 +25,7 @@ from sora_products.admin.ledger import spent_subquery
 from sora_products.admin.remix import RemixForm, remix_chain
 from sora_products.admin.status import parse_ids, statuses
 from sora_products.jobs import breaker
+from sora_products.jobs.request import remixable
 from sora_products.labels import preset_label
 from sora_products.models import ProductVideo, ReviewState, VideoStatus
 
@@ -325,7 +326,7 @@ class ProductVideoAdmin(ProductSearchMixin, admin.ModelAdmin):
             "card": card,
             "form": form,
             "chain": remix_chain(video),
-            "can_remix_now": video.status == VideoStatus.READY and bool(video.remote_id),
+            "can_remix_now": remixable(video),
             "change_url": self._url("change", video),
             "media": self.media + form.media,
         }
@@ -371,7 +372,7 @@ class ProductVideoAdmin(ProductSearchMixin, admin.ModelAdmin):
             "can_retry": permissions.can_generate(request)
             and video.status in (VideoStatus.FAILED, VideoStatus.CANCELED, VideoStatus.NEEDS_REVIEW),
             "can_cancel": permissions.can_generate(request) and video.is_active,
-            "can_remix": permissions.can_remix(request) and video.status == VideoStatus.READY and bool(video.remote_id),
+            "can_remix": permissions.can_remix(request) and remixable(video),
             "act_url": self._url("act", video),
             "remix_url": self._url("remix", video),
         }

@@ -152,6 +152,22 @@ def revive(video: ProductVideo) -> None:
             transaction.on_commit(partial(enqueue_video, video.pk), robust=True)
 
 
+def provider_remixes(video: ProductVideo) -> bool:
+    """Whether the provider and model that made ``video`` can make a variation of it (fal's queue cannot)."""
+    from sora_products.jobs.providers import get_provider
+
+    try:
+        capabilities = get_provider(video.provider).capabilities().models.get(video.model)
+    except Exception:  # a provider no longer configured: the remix would fail at submit with the reason
+        return True
+    return capabilities is None or capabilities.remix
+
+
+def remixable(video: ProductVideo) -> bool:
+    """A finished video its provider can remix."""
+    return video.status == VideoStatus.READY and bool(video.remote_id) and provider_remixes(video)
+
+
 def remix(video: ProductVideo, change: str, *, origin: str = Origin.ADMIN) -> ProductVideo:
     """A new video made from a stored one with a change in plain words ("make the jacket navy")."""
     change = " ".join(str(change).split())[:1000]
@@ -159,6 +175,8 @@ def remix(video: ProductVideo, change: str, *, origin: str = Origin.ADMIN) -> Pr
         raise ValueError(_("Describe the change you want, for example “make the jacket navy blue”."))
     if video.status != VideoStatus.READY or not video.remote_id:
         raise ValueError(_("Only a finished video can be remixed."))
+    if not provider_remixes(video):
+        raise ValueError(_("The provider that made this video cannot remix it; ask for a new video instead."))
     spec = VideoSpec(
         preset=video.preset,
         provider=video.provider,

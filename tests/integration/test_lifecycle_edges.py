@@ -146,3 +146,24 @@ def test_on_runway_a_remix_is_a_video_to_video_task_fetched_from_the_shops_stora
     assert provider.stats()["creates_by_protocol"] == {"runway": 1}
     assert remix.video_file.read() != original.video_file.read()
     assert_ledger_identity()
+
+
+def test_a_video_made_on_fals_queue_offers_no_remix_and_says_why(settings, video_emulator, admin_client):
+    settings.SORA_PRODUCTS = {
+        **settings.SORA_PRODUCTS,
+        "PROVIDERS": {
+            "default": {
+                "BACKEND": "sora_products.providers.fal.FalProvider",
+                "QUEUE_URL": video_emulator.tls_url,
+                "VERIFY": video_emulator.ca_path,
+                "API_KEY": video_emulator.api_key,
+            }
+        },
+        "POLL_INTERVAL": 0.1,
+    }
+    video = drive(new_video().pk)
+    assert video.status == VideoStatus.READY, video.error_message
+    with pytest.raises(ValueError, match="cannot remix it"):
+        jobs.remix(video, "bluer")
+    page = admin_client.get(f"/admin/sora_products/productvideo/{video.pk}/change/").content.decode()
+    assert "Remix…" not in page
