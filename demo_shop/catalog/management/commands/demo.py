@@ -24,7 +24,7 @@ from django.core.management.base import BaseCommand
 
 
 def _interrupt(signum: int, frame: object) -> None:
-    """Treat SIGTERM like Ctrl-C, so the children are stopped either way."""
+    """Treat SIGTERM (and SIGINT, whatever the shell did with it) like Ctrl-C, so the children are stopped."""
     raise KeyboardInterrupt
 
 
@@ -42,6 +42,8 @@ class Command(BaseCommand):
         self.restart_emulator = False
         env = self.child_env(port, emulator_port)
         call_command("migrate", interactive=False, verbosity=0)
+        # Ctrl-C stops the demo even when it was started from a shell that ignores SIGINT (a background job).
+        signal.signal(signal.SIGINT, _interrupt)
         signal.signal(signal.SIGTERM, _interrupt)
         signal.signal(signal.SIGUSR1, self._ask_restart)
         try:
