@@ -112,6 +112,26 @@ def verdict(passed: bool) -> str:
     return "ok" if passed else "FAIL"
 
 
+CORPUS_TARGET_SECONDS = 10.0
+
+
+def corpus_seconds() -> tuple[float, int]:
+    """The test suite's 200-odd image corpus (odd, broken and hostile files) made into references, timed."""
+    from sora_products.references import ReferenceImageError
+    from tests.image_corpus import build_corpus
+    from tests.test_references import TEST_MAX_PIXELS, target_for
+
+    started = time.perf_counter()
+    corpus = build_corpus()
+    for index, item in enumerate(corpus):
+        size, image_format = target_for(index)
+        try:
+            build_reference(item.data, size, image_format=image_format, max_pixels=TEST_MAX_PIXELS)
+        except ReferenceImageError:
+            pass
+    return time.perf_counter() - started, len(corpus)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
@@ -138,6 +158,11 @@ def main() -> None:
     )
     print(f"naive full-decode median: {naive_s:.3f} s over {args.runs} runs (baseline)")
     print(f"speed-up: {speedup:.1f}x (target >= {TARGET_SPEEDUP:.0f}x): {verdict(speedup >= TARGET_SPEEDUP)}")
+    seconds, count = corpus_seconds()
+    print(
+        f"test corpus ({count} files, built and converted): {seconds:.1f} s "
+        f"(target < {CORPUS_TARGET_SECONDS:.0f} s): {verdict(seconds < CORPUS_TARGET_SECONDS)}"
+    )
     print(
         f"build_reference peak memory: {ours_mb:.1f} MB above idle {idle:.1f} MB "
         f"(target <= {TARGET_PEAK_MB:.0f} MB): {verdict(ours_mb <= TARGET_PEAK_MB)}"
