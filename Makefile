@@ -3,9 +3,9 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-EXTRAS ?= emulator,postgres,redis,demo,test
+EXTRAS ?= emulator,postgres,redis,demo,test,oscar
 
-.PHONY: install demo test bench lint messages wheel clean
+.PHONY: install demo test test-oscar bench lint messages wheel clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,8 +18,13 @@ install: $(STAMP)
 demo: install
 	$(PY) manage.py demo
 
+# The suite, then the django-oscar shop in tests/oscar_shop (a Django project of its own).
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory test-oscar
+
+test-oscar: install
+	$(PY) -m pytest --ds=tests.oscar_shop.settings tests/oscar_shop $(PYTEST_ARGS)
 
 bench: install
 	$(PY) bench/run.py

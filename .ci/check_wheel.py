@@ -11,6 +11,7 @@ REQUIRED_PREFIXES = {
     "Japanese catalog (.po)": "sora_products/locale/ja/LC_MESSAGES/django.po",
     "Japanese catalog (.mo)": "sora_products/locale/ja/LC_MESSAGES/django.mo",
     "emulator": "sora_products/emulator/__main__.py",
+    "django-oscar templates": "sora_products/contrib/oscar/templates/sora_products/oscar/detail.html",
 }
 FORBIDDEN = ("tests/", "demo_shop/")
 

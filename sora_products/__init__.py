@@ -2,7 +2,16 @@
 
 __version__ = "0.1.0"
 
-__all__ = ["ProductAdapter", "FieldAdapter", "RegistrationError", "register", "unregister", "get_adapter"]
+__all__ = [
+    "FieldAdapter",
+    "ProductAdapter",
+    "RegistrationError",
+    "RelatedImageAdapter",
+    "get_adapter",
+    "is_registered",
+    "register",
+    "unregister",
+]
 
 
 def __getattr__(name: str):

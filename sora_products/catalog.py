@@ -37,8 +37,8 @@ class ProductAdapter:
     image_model: type[models.Model] | None = None
     """A related model holding the product's photos; saving one of its rows counts as a product save."""
 
-    wearable_categories: Iterable[str] = ("apparel", "clothing", "dress", "dresses", "tops", "outerwear")
-    """Category values for which the "see it worn" preset makes sense."""
+    wearable_categories: Iterable[str] | None = None
+    """Category values the "see it worn" preset suits; None reads SORA_PRODUCTS["WEARABLE_CATEGORIES"]."""
 
     def __init__(self, model: type[models.Model], **options: Any) -> None:
         self.model = model
@@ -76,7 +76,24 @@ class ProductAdapter:
 
     def is_wearable(self, product: models.Model) -> bool:
         """Whether a person can wear the product, which the "worn" preset requires."""
-        return self.get_category(product).strip().lower() in {c.lower() for c in self.wearable_categories}
+        return self.get_category(product).strip().lower() in self.wearable_set()
+
+    def wearable_set(self) -> frozenset[str]:
+        """The wearable category values, lower-cased: this adapter's own, else the app-wide setting."""
+        from sora_products.conf import app_settings
+
+        values = self.wearable_categories
+        if values is None:
+            values = app_settings.WEARABLE_CATEGORIES
+        return frozenset(str(value).strip().lower() for value in values)
+
+    def get_video_product(self, product: models.Model) -> models.Model:
+        """The product whose videos this one makes and shows: itself, or the product a variant shares them with.
+
+        A variant that returns its parent causes no video of its own: its saves ask for nothing, and the
+        storefront, the try-on and the admin's Generate use the parent's videos.
+        """
+        return product
 
     def get_prompt_fields(self, product: models.Model) -> dict[str, str]:
         """The product text a prompt may quote; every value is sanitised before use."""

@@ -20,7 +20,7 @@ def _provider_capabilities(alias: str) -> Any:
 
 @register(Tags.compatibility)
 def check_settings(app_configs: Any = None, **kwargs: Any) -> list:
-    """sora_products.E001–E009 and W001–W004: settings that would break or surprise later."""
+    """sora_products.E001–E009 and W001–W005: settings that would break or surprise later."""
     messages: list = []
     for key in app_settings.unknown_keys():
         messages.append(
@@ -62,6 +62,7 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list:
             )
         )
     messages.extend(_check_throttle_cache())
+    messages.extend(_check_sqlite_worker(settings.DATABASES))
     grace, timeout = float(app_settings.RECONCILE_GRACE_SECONDS), 60.0
     if grace <= timeout:
         messages.append(
@@ -189,5 +190,49 @@ def _check_throttle_cache() -> list:
             hint="Use Redis or Memcached as the default cache when more than one process serves the shop; "
             "the budget caps still hold either way.",
             id="sora_products.W004",
+        )
+    ]
+
+
+SQLITE_OPTIONS_HINT = (
+    'Set DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE", '
+    '"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"} (Django 5.1+), as the demo shop does.'
+)
+MIN_SQLITE_TIMEOUT = 10
+
+
+def sqlite_worker_problems(database: dict[str, Any]) -> list[str]:
+    """What an SQLite database shared by web and worker processes lacks; each missing piece ends in "locked"."""
+    if not database.get("ENGINE", "").endswith("sqlite3") or str(database.get("NAME", "")) in ("", ":memory:"):
+        return []
+    options = database.get("OPTIONS") or {}
+    problems = []
+    try:
+        timeout = float(options.get("timeout", 5))
+    except (TypeError, ValueError):
+        timeout = 0.0
+    if timeout < MIN_SQLITE_TIMEOUT:
+        problems.append(f"a busy timeout of at least {MIN_SQLITE_TIMEOUT} s")
+    if str(options.get("transaction_mode", "")).upper() != "IMMEDIATE":
+        problems.append("IMMEDIATE transactions")
+    if "journal_mode=wal" not in "".join(str(options.get("init_command", "")).lower().split()):
+        problems.append("WAL journal mode")
+    return problems
+
+
+def _check_sqlite_worker(databases: dict[str, Any]) -> list:
+    """sora_products.W005: SQLite shared with a qcluster worker without the options that keep it from locking."""
+    if not app_settings.QUEUE.endswith("DjangoQ2Queue"):
+        return []
+    problems = sqlite_worker_problems(databases.get("default", {}))
+    if not problems:
+        return []
+    return [
+        Warning(
+            "The database is SQLite and the video worker writes to it beside the web server, without "
+            + ", ".join(problems)
+            + '; expect "database is locked" task failures (recovered, but slower).',
+            hint=SQLITE_OPTIONS_HINT,
+            id="sora_products.W005",
         )
     ]

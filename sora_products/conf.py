@@ -94,6 +94,13 @@ DEFAULTS: dict[str, Any] = {
     "PRESETS": DEFAULT_PRESETS,
     # {"app_label.Model": "dotted.path.Adapter" or {"ADAPTER": ..., option: value}}.
     "ADAPTERS": {},
+    # Product categories a person can wear: those products are offered the "worn" preset and the try-on.
+    # An adapter's own ``wearable_categories`` overrides this.
+    "WEARABLE_CATEGORIES": ("apparel", "clothing", "dress", "dresses", "tops", "outerwear"),
+    # The django-oscar integration (sora_products.contrib.oscar): add its entry to Oscar's dashboard
+    # navigation, put the video actions on Oscar's Product admin, and whether a variant with its own
+    # photo gets (and pays for) its own video instead of showing its parent's.
+    "OSCAR": {"DASHBOARD_NAVIGATION": True, "PRODUCT_ADMIN": True, "CHILD_VIDEOS": False},
     # Request the presets marked AUTO when a registered product's photo or text changes.
     "AUTO_GENERATE": True,
     # Nothing reaches the storefront before a person approves it.
@@ -155,7 +162,7 @@ DEFAULTS: dict[str, Any] = {
 }
 
 # Keys whose value is a dict merged over the default dict rather than replacing it.
-MERGED_KEYS = ("BUDGET", "TRY_ON", "BACKOFF", "OUTAGE")
+MERGED_KEYS = ("BUDGET", "TRY_ON", "BACKOFF", "OUTAGE", "OSCAR")
 
 # Dotted paths of earlier versions that settings may still name, mapped to where the thing lives now.
 MOVED_PATHS = {"sora_products.queue.": "sora_products.queues."}

@@ -49,7 +49,7 @@ class Stack:
             "WEBHOOK_SECRETS": [WEBHOOK_SECRET],
         }
         # Workers must listen on the queue this process enqueues to (django-q2 reads it at import).
-        self.q_env: dict[str, str] = {"SORA_Q_NAME": os.environ.get("SORA_Q_NAME", "tests")}
+        self.q_env: dict[str, str] = {"SORA_Q_NAME": settings.Q_CLUSTER["name"]}
         self.apply()
 
     def apply(self, **changes) -> None:
@@ -91,7 +91,7 @@ class Stack:
         media = str(self.settings.MEDIA_ROOT)
         return {
             **os.environ,
-            "DJANGO_SETTINGS_MODULE": "tests.settings",
+            "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE") or "tests.settings",
             "SORA_WORKER_DB_NAME": str(connection.settings_dict["NAME"]),
             "SORA_TEST_MEDIA": media,
             "SORA_STACK_SETTINGS": json.dumps(self.sora, default=str),

@@ -122,3 +122,29 @@ def test_settings_naming_a_missing_model_is_a_clear_error(settings):
     settings.SORA_PRODUCTS = {**settings.SORA_PRODUCTS, "ADAPTERS": {"shop.Nope": "sora_products.catalog.FieldAdapter"}}
     with pytest.raises(ImproperlyConfigured, match="not an installed model"):
         register_from_settings()
+
+
+def test_the_names_a_shop_imports_come_from_the_package():
+    from sora_products import (  # noqa: F401 - importing them is the test
+        FieldAdapter,
+        ProductAdapter,
+        RelatedImageAdapter,
+        get_adapter,
+        is_registered,
+        register,
+        unregister,
+    )
+
+    assert is_registered(Product)
+    assert issubclass(RelatedImageAdapter, FieldAdapter)
+    with pytest.raises(ImportError):
+        from sora_products import NoSuchAdapter  # noqa: F401
+
+
+def test_wearable_categories_are_one_app_wide_setting_that_an_adapter_may_override(settings):
+    adapter = sora_products.get_adapter(Product)
+    knit = make_product(category="knitwear")
+    assert not adapter.is_wearable(knit)
+    settings.SORA_PRODUCTS = {**settings.SORA_PRODUCTS, "WEARABLE_CATEGORIES": ["Knitwear"]}
+    assert adapter.is_wearable(knit)
+    assert not FieldAdapter(Product, wearable_categories=["shoes"]).is_wearable(knit)

@@ -124,3 +124,42 @@ def test_a_route_is_checked_entry_by_entry_and_the_shape_needs_one_provider_that
     }
     unknown = [*route, {"NAME": "fal"}]
     assert ids(settings, PROVIDERS=providers, PRESETS={"showcase": {"PROVIDER": unknown}}) == {"sora_products.E002"}
+
+
+SHOP_SQLITE = {"ENGINE": "django.db.backends.sqlite3", "NAME": "/srv/shop/db.sqlite3"}
+
+
+def test_sqlite_as_oscars_docs_set_it_up_is_missing_what_keeps_a_worker_from_locking():
+    from sora_products.checks import sqlite_worker_problems
+
+    assert sqlite_worker_problems(SHOP_SQLITE) == [
+        "a busy timeout of at least 10 s",
+        "IMMEDIATE transactions",
+        "WAL journal mode",
+    ]
+    demo = {
+        **SHOP_SQLITE,
+        "OPTIONS": {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode = WAL; PRAGMA synchronous=NORMAL;",
+        },
+    }
+    assert sqlite_worker_problems(demo) == []
+    assert sqlite_worker_problems({"ENGINE": "django.db.backends.postgresql", "NAME": "shop"}) == []
+
+
+def test_the_warning_names_what_is_missing_and_how_to_set_it(settings):
+    from sora_products.checks import _check_sqlite_worker
+
+    settings.SORA_PRODUCTS = {**settings.SORA_PRODUCTS, "QUEUE": "sora_products.queues.DjangoQ2Queue"}
+    (warning,) = _check_sqlite_worker({"default": {**SHOP_SQLITE, "OPTIONS": {"timeout": 20}}})
+    assert warning.id == "sora_products.W005"
+    assert "IMMEDIATE transactions, WAL journal mode" in warning.msg
+    assert '"transaction_mode": "IMMEDIATE"' in warning.hint
+    # The demo's own settings pass, and a shop with no worker (tests' capturing queue) is not warned.
+    from demo_shop import settings as demo_settings
+
+    assert _check_sqlite_worker({"default": demo_settings.DATABASES["default"]}) == []
+    settings.SORA_PRODUCTS = {**settings.SORA_PRODUCTS, "QUEUE": "sora_products.queues.CapturingQueue"}
+    assert _check_sqlite_worker({"default": SHOP_SQLITE}) == []

@@ -35,8 +35,14 @@ def inputs_key(adapter: ProductAdapter, product: models.Model) -> str:
 
 
 def product_changed(product: models.Model, adapter: ProductAdapter | None = None) -> list[ProductVideo]:
-    """Retire videos of older inputs and ask for the auto presets of the current ones."""
+    """Retire videos of older inputs and ask for the auto presets of the current ones.
+
+    A variant that shares its parent's videos has none of its own to ask for: what it once had is retired.
+    """
     adapter = adapter or get_adapter(product)
+    if adapter.get_video_product(product) is not product:
+        retire(ProductVideo.objects.for_product(product))
+        return []
     key = inputs_key(adapter, product)
     retire(ProductVideo.objects.for_product(product).exclude(inputs_key=key))
     if not app_settings.AUTO_GENERATE or adapter.get_source_image(product) is None:
@@ -91,9 +97,13 @@ def request_video(
     """Get or create the row for this product and spec; a new row is enqueued on commit.
 
     Asking twice, or concurrently, returns the same row (unique constraint + get_or_create).
-    Raises SpecError when the preset does not apply to the product.
+    Raises SpecError when the preset does not apply to the product. A variant that shares its parent's
+    videos asks for the parent's.
     """
     adapter = adapter or get_adapter(product)
+    video_product = adapter.get_video_product(product)
+    if video_product is not product:
+        product, key = video_product, None
     spec = build_spec(product, adapter, preset, profile)
     content_type = ContentType.objects.get_for_model(product, for_concrete_model=True)
     return get_or_create_video(

@@ -12,7 +12,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
@@ -21,7 +21,7 @@ from django.core.files.storage import FileSystemStorage, Storage
 from django.db import models
 
 from sora_products import live_counter
-from sora_products.catalog import get_adapter, is_registered
+from sora_products.catalog import ProductAdapter, RegistrationError, get_adapter, is_registered
 from sora_products.conf import app_settings
 from sora_products.models import ProductVideo
 from sora_products.storefront.lookup import live_rows
@@ -122,16 +122,45 @@ def product_url(product: models.Model) -> str:
     return get_adapter(product).get_product_url(product) or "/"
 
 
+def _shares_videos(model: type[models.Model]) -> bool:
+    """Whether the model's adapter may hand a product's videos to another product (Oscar's variants)."""
+    try:
+        adapter = get_adapter(model)
+    except RegistrationError:
+        return False
+    return type(adapter).get_video_product is not ProductAdapter.get_video_product
+
+
 def _product_keys(products: list[models.Model]) -> list[ProductKey]:
-    """Each product's key, with one content type lookup per product model, not per product."""
+    """The key of each product's videos, with one content type lookup per product model, not per product."""
     content_types: dict[type, int] = {}
+    sharing: dict[type, bool] = {}
     keys = []
     for product in products:
         model = type(product)
+        if model not in sharing:
+            sharing[model] = _shares_videos(model)
+        if sharing[model]:
+            product = get_adapter(model).get_video_product(product)
+            model = type(product)
         if model not in content_types:
             content_types[model] = product_key(product)[0]
         keys.append((content_types[model], str(product.pk)))
     return keys
+
+
+def listed_products(items: Iterable[Any]) -> list[models.Model]:
+    """The model instances of a listing: a queryset, a list, a page, or search results (haystack's ``.object``).
+
+    Results whose object is gone from the database (a stale search index) are left out.
+    """
+    products = []
+    for item in items:
+        if not isinstance(item, models.Model):
+            item = getattr(item, "object", None)
+        if isinstance(item, models.Model) and item.pk is not None:
+            products.append(item)
+    return products
 
 
 def _live_videos_by_key(keys: list[ProductKey], preset: str) -> dict[ProductKey, LiveVideo]:
@@ -161,13 +190,19 @@ def _query_live_videos(keys: list[ProductKey], preset: str) -> dict[ProductKey, 
 
 
 def live_videos(products: Iterable[models.Model], preset: str = DEFAULT_PRESET) -> dict[ProductKey, LiveVideo]:
-    """The newest live, profile-less video of ``preset`` for each product, in one query (or none, see live_counter)."""
+    """The newest live, profile-less video of ``preset`` for each product, in one query (or none, see live_counter).
+
+    Keyed by the key of the product whose videos each one shows (``product_key(get_video_product(p))``).
+    """
     return dict(_live_videos_by_key(_product_keys(list(products)), preset))
 
 
-def attach_videos(products: Iterable[models.Model], preset: str = DEFAULT_PRESET) -> list[models.Model]:
-    """Look up the live videos of all products at once and keep each on its product for the tags."""
-    products = list(products)
+def attach_videos(products: Iterable[Any], preset: str = DEFAULT_PRESET) -> list[models.Model]:
+    """Look up the live videos of all products at once and keep each on its product for the tags.
+
+    Takes what a listing loops over (see ``listed_products``); returns the product instances.
+    """
+    products = listed_products(products)
     keys = _product_keys(products)
     found = _live_videos_by_key(keys, preset)
     for product, key in zip(products, keys, strict=True):
@@ -179,5 +214,6 @@ def live_video(product: models.Model, preset: str = DEFAULT_PRESET) -> LiveVideo
     """The product's live video of ``preset``: the attached value when there is one, else one query."""
     cache = product.__dict__.setdefault(CACHE_ATTR, {})
     if preset not in cache:
-        cache[preset] = live_videos([product], preset).get(product_key(product))
+        keys = _product_keys([product])
+        cache[preset] = _live_videos_by_key(keys, preset).get(keys[0])
     return cache[preset]

@@ -1,7 +1,7 @@
 """Storefront tags: ``{% product_video %}``, ``{% try_on %}`` and one-query prefetch for listings.
 
     {% load sora_products %}
-    {% prefetch_product_videos products %}          {# once, before the loop: one query #}
+    {% prefetch_product_videos products %}          {# once, before the loop: one query; prints nothing #}
     {% product_video product %}                     {# the live "showcase" video, or nothing #}
     {% product_video product preset="showcase_wide" compact=True schema=False %}
     {% try_on product %}                            {# the "see it worn" widget, when offered #}
@@ -59,14 +59,27 @@ def sora_products_assets(context: template.Context) -> SafeString:
     )
 
 
-@register.simple_tag
-def prefetch_product_videos(products: Any, preset: str = DEFAULT_PRESET) -> dict[str, LiveVideo | None]:
-    """Look up the live videos of every product in one query; returns {product pk: video or None}.
+class PrefetchedVideos(dict):
+    """{product pk: live video or None}; prints as nothing, so the tag works with and without ``as``."""
 
-    Pass the same list or queryset the page loops over: a queryset keeps the instances it loaded,
-    so ``{% product_video %}`` finds the attached videos without another query.
+    def __str__(self) -> str:
+        return ""
+
+    def __html__(self) -> str:
+        return ""
+
+
+@register.simple_tag
+def prefetch_product_videos(products: Any, preset: str = DEFAULT_PRESET) -> PrefetchedVideos:
+    """Look up the live videos of every product in one query; ``as videos`` keeps {product pk: video or None}.
+
+    Pass what the page loops over: a queryset, a list, a page, or search results (Oscar's listings hold
+    haystack results whose ``.object`` is the product); ``{% product_video %}`` then finds the attached
+    videos without another query.
     """
-    return {str(product.pk): live_video(product, preset) for product in attach_videos(products, preset)}
+    return PrefetchedVideos(
+        (str(product.pk), live_video(product, preset)) for product in attach_videos(products, preset)
+    )
 
 
 @register.simple_tag
@@ -190,6 +203,7 @@ def _try_on_player(title: str, state: Any = None, profile: dict | None = None) -
 def try_on(context: template.Context, product: Any) -> dict[str, Any]:
     """The "see it worn" widget for wearable products when TRY_ON["ENABLED"]; nothing otherwise."""
     adapter = get_adapter(product)
+    product = adapter.get_video_product(product)  # a variant is tried on as the product it shares videos with
     if not tryon.offers_try_on(product, adapter):
         return {"offered": False}
     request = _request(context)

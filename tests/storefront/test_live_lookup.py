@@ -160,3 +160,15 @@ def test_sqlite_finds_a_listing_by_product_not_by_scanning_every_ready_video():
         plan = " ".join(str(step) for step in cursor.fetchall())
 
     assert "sora_products_product_live" in plan, plan
+
+
+def test_a_listing_of_search_results_is_read_through_their_objects_and_stale_ones_are_left_out():
+    from sora_products.storefront import listed_products
+
+    product = Product.objects.create(name="Shirt", slug="shirt-results", description="", price=1)
+
+    class Result:  # what haystack's SearchResult offers a template: .object, None when the row is gone
+        def __init__(self, obj):
+            self.object = obj
+
+    assert listed_products([Result(product), Result(None), product]) == [product, product]

@@ -1,0 +1,1 @@
+"""Integrations with shop frameworks, each an app of its own to add to INSTALLED_APPS."""

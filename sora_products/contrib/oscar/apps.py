@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SoraProductsOscarConfig(AppConfig):
+    """Listed after Oscar's apps; Oscar's own app already holds the label ``oscar``."""
+
+    name = "sora_products.contrib.oscar"
+    label = "sora_products_oscar"
+    verbose_name = _("Product videos for django-oscar")
+
+    def ready(self) -> None:
+        """Register Oscar's Product unless the shop registered it itself, then join Oscar's dashboard and admin."""
+        from sora_products.contrib.oscar import dashboard, product_admin
+        from sora_products.contrib.oscar.registration import register_oscar_product
+
+        register_oscar_product()
+        dashboard.add_navigation()
+        product_admin.add_video_actions()
