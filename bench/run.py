@@ -14,6 +14,7 @@ ORDER = [
     "bench_save.py",
     "bench_engine.py",
     "bench_listing.py",
+    "bench_oscar.py",
     "bench_outage.py",
     "bench_protocols.py",
     "bench_tryon_cost.py",
