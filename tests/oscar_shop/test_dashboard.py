@@ -96,3 +96,29 @@ def test_generate_shows_only_to_staff_who_may_also_see_products(client):
     html = dashboard_html(client, staff("maker", "generate_productvideo"))
     assert f'href="{GENERATE_URL}"' not in html  # Oscar's Product admin would refuse them
     assert f'href="{VIDEOS_URL}"' in html  # asking for videos lets them watch progress
+
+
+def readme_admin_snippet() -> str:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("## django-oscar", 1)[1].split("\n## ", 1)[0]
+    snippet = section.split("```python\n")[2].split("```")[0]
+    return "\n".join(line[2:] if line.startswith("  ") else line for line in snippet.splitlines())
+
+
+def test_the_readmes_admin_example_runs_as_written_on_oscars_registered_admin():
+    from oscar.apps.catalogue.admin import ProductAdmin
+
+    original = type(admin.site.get_model_admin(Product))
+    admin.site.unregister(Product)
+    admin.site.register(Product, ProductAdmin)  # as a shop has it with "PRODUCT_ADMIN": False
+    try:
+        namespace: dict = {}
+        exec(compile(readme_admin_snippet(), "README.md", "exec"), namespace)
+        registered = admin.site.get_model_admin(Product)
+        assert type(registered) is namespace["VideoProductAdmin"]
+        assert isinstance(registered, VideoProductAdminMixin)
+    finally:
+        admin.site.unregister(Product)
+        admin.site.register(Product, original)

@@ -105,3 +105,10 @@ def test_the_catalogue_pays_the_same_few_queries_for_5_or_40_products(client, se
     with_tags, html = catalogue_queries(client, settings, ours=True)
     assert len(players(html)) == count
     assert with_tags - plain <= 2, (plain, with_tags)
+
+
+def test_the_product_page_offers_see_it_worn_for_clothing_and_not_for_books(client):
+    shirt, _video = with_video(product_class="Clothing")
+    book, _video = with_video(product_class="Books")
+    assert "data-sora-try-on" in client.get(shirt.get_absolute_url()).content.decode()
+    assert "data-sora-try-on" not in client.get(book.get_absolute_url()).content.decode()
