@@ -158,6 +158,9 @@ DEFAULTS: dict[str, Any] = {
         # What `sora_generate --try-on` pre-renders: heights in this range x the middle N sizes.
         "COMMON_HEIGHTS_CM": (155, 175),
         "COMMON_SIZE_COUNT": 3,
+        # While a shopper's exact bucket is not made, the nearest live video of the same size and scene
+        # within this many cm of their height plays instead (0 turns stand-ins off).
+        "STAND_IN_CM": 10,
     },
 }
 

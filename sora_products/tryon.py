@@ -29,6 +29,7 @@ from sora_products.specs import TryOnProfile, VideoSpec, bucket_height, build_sp
 # The heights and how many of the middle sizes ``common_profiles`` covers, unless TRY_ON says otherwise.
 COMMON_HEIGHTS_CM = (155, 175)
 COMMON_SIZE_COUNT = 3
+DEFAULT_STAND_IN_CM = 10
 
 
 class TryOnRefused(Exception):
@@ -101,8 +102,7 @@ def refusal_message(code: str) -> str:
     if code == TooManyPending.code:
         limit = max_pending()
         return ngettext(
-            "You already have %(count)d video being made. Please wait until it is ready before asking for "
-            "another one.",
+            "You already have %(count)d video being made. Please wait until it is ready before asking for another one.",
             "You already have %(count)d videos being made. Please wait until one of them is ready before "
             "asking for another one.",
             limit,
@@ -114,8 +114,7 @@ def refusal_message(code: str) -> str:
         )
     if code.startswith("budget_"):
         return _(
-            "The shop's video budget is used up for now, so we can't make a new try-on video. "
-            "Please try again later."
+            "The shop's video budget is used up for now, so we can't make a new try-on video. Please try again later."
         )
     if code == "throttled":
         return _("You have asked for a lot of videos in a short time. Please wait a while and try again.")
@@ -213,6 +212,52 @@ def request_try_on(product: models.Model, profile: TryOnProfile, *, session_key:
         video, created = jobs.request_video(product, preset, profile=profile, origin=Origin.SHOPPER, adapter=adapter)
     ask = TryOnRequest.objects.create(video=video, session_key=session_key[:64], ip_hash=ip_hash[:64])
     return Ask(video=video, created=created, request=ask)
+
+
+def stand_in_cm() -> int:
+    value = app_settings.TRY_ON.get("STAND_IN_CM", DEFAULT_STAND_IN_CM)
+    return int(value or 0)
+
+
+def stand_in_for(video: ProductVideo) -> ProductVideo | None:
+    """The live try-on video to play while ``video`` (not live itself) is not: same product, size and scene.
+
+    The nearest model height within TRY_ON["STAND_IN_CM"] (inclusive) wins; between two equally near,
+    the taller model (a garment shown a little long reads better than one shown short), then the newest.
+    """
+    profile = video.profile or {}
+    reach = stand_in_cm()
+    try:
+        height = int(profile["height_cm"])
+        size, scene = profile["size"], profile["scene"]
+    except (KeyError, TypeError, ValueError):
+        return None
+    if reach <= 0:
+        return None
+    candidates = (
+        ProductVideo.objects.live()
+        .filter(
+            content_type_id=video.content_type_id,
+            object_id=video.object_id,
+            preset=video.preset,
+            profile__size=size,
+            profile__scene=scene,
+        )
+        .exclude(pk=video.pk)
+        .order_by("-completed_at", "-pk")
+    )
+    best: tuple[tuple[int, int], ProductVideo] | None = None
+    for candidate in candidates:
+        try:
+            distance = int(candidate.profile["height_cm"]) - height
+        except (KeyError, TypeError, ValueError):
+            continue
+        if abs(distance) > reach:
+            continue
+        rank = (abs(distance), 0 if distance > 0 else 1)  # taller first on a tie; newest first after that
+        if best is None or rank < best[0]:
+            best = (rank, candidate)
+    return best[1] if best else None
 
 
 def middle(values: list[str], count: int) -> list[str]:

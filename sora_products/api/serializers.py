@@ -87,6 +87,17 @@ class TryOnAskSerializer(serializers.Serializer):
         return attrs
 
 
+class StandInSerializer(serializers.Serializer):
+    """The nearest live video of the same size and scene that plays while the shopper's own one is not live."""
+
+    video_id = serializers.IntegerField()
+    height_cm = serializers.IntegerField()
+    size = serializers.CharField()
+    scene = serializers.CharField()
+    src = serializers.CharField()
+    poster = serializers.CharField(allow_blank=True)
+
+
 class ShopperStateSerializer(serializers.Serializer):
     """The shopper's view of one video (sora_products.storefront.shopper_state.ShopperState) plus where to poll."""
 
@@ -100,6 +111,7 @@ class ShopperStateSerializer(serializers.Serializer):
     video_url = serializers.CharField(allow_blank=True)
     poster_url = serializers.CharField(allow_blank=True)
     poll_after = serializers.FloatField()
+    stand_in = StandInSerializer(allow_null=True)
 
 
 class LiveVideoSerializer(serializers.Serializer):

@@ -11,12 +11,13 @@ import math
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from rest_framework import status
 from rest_framework.authentication import CSRFCheck, SessionAuthentication
-from rest_framework.exceptions import APIException, NotFound, PermissionDenied
+from rest_framework.exceptions import APIException, NotFound, ParseError, PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.permissions import AllowAny, IsAdminUser
 from rest_framework.renderers import JSONRenderer
@@ -74,12 +75,20 @@ def csrf_failure_message() -> str:
     return _("The page's security check failed. Reload the page and try again.")
 
 
+def unreadable_message() -> str:
+    return _("The request could not be read. Send the choices as JSON or as a form, then try again.")
+
+
 def enforce_csrf(request: Request) -> None:
     """Django's CSRF check for every unsafe request, signed in or not."""
     django_request = request._request
     check = CSRFCheck(lambda _request: None)
     check.process_request(django_request)
-    if check.process_view(django_request, None, (), {}) is not None:
+    try:
+        rejected = check.process_view(django_request, None, (), {})
+    except MultiPartParserError:  # CSRF reads the form before DRF's content negotiation could refuse it
+        raise ParseError(unreadable_message(), code="unreadable") from None
+    if rejected is not None:
         raise PermissionDenied(csrf_failure_message(), code="csrf_failed")
 
 
@@ -113,6 +122,10 @@ def state_payload(video: ProductVideo, request: Request) -> dict[str, Any]:
     for key in ("video_url", "poster_url"):
         if data[key]:
             data[key] = request.build_absolute_uri(data[key])
+    if data["stand_in"]:
+        for key in ("src", "poster"):
+            if data["stand_in"][key]:
+                data["stand_in"][key] = request.build_absolute_uri(data["stand_in"][key])
     return data
 
 

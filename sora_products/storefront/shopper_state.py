@@ -6,7 +6,7 @@ is one of a fixed set of sentences chosen by the row's status and error code.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -41,6 +41,7 @@ class ShopperState:
     video_url: str = ""
     poster_url: str = ""
     poll_after: float = 0.0
+    stand_in: dict[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -60,10 +61,7 @@ def _failure_message(video: ProductVideo) -> str:
             "The video service could not make a video of this item. Please try another size or setting, "
             "or watch the product video instead."
         )
-    return _(
-        "Something went wrong while making this video. Please try another size or setting, "
-        "or come back later."
-    )
+    return _("Something went wrong while making this video. Please try another size or setting, or come back later.")
 
 
 def _blocked_message(video: ProductVideo) -> str:
@@ -87,7 +85,53 @@ def _delayed(video: ProductVideo) -> bool:
 
 
 def shopper_state(video: ProductVideo, *, live: bool | None = None) -> ShopperState:
-    """The shopper's view of ``video``; ``live`` saves a query when the caller already knows it."""
+    """The shopper's view of ``video``, with the nearest live stand-in while a try-on is not live itself."""
+    state = _own_state(video, live=live)
+    if state.ready or not video.profile:
+        return state
+    from sora_products import tryon
+
+    stand_in = tryon.stand_in_for(video)
+    if stand_in is None:
+        return state
+    return replace(state, message=_stand_in_message(state, video, stand_in), stand_in=_stand_in_dict(stand_in))
+
+
+def _stand_in_dict(video: ProductVideo) -> dict[str, Any]:
+    profile = video.profile
+    return {
+        "video_id": video.pk,
+        "height_cm": int(profile["height_cm"]),
+        "size": profile["size"],
+        "scene": profile["scene"],
+        "src": file_url(video.video_file),
+        "poster": file_url(video.poster),
+    }
+
+
+def _stand_in_message(state: ShopperState, video: ProductVideo, stand_in: ProductVideo) -> str:
+    """What the stand-in is, and the truth about the shopper's own video ("being made" only when it is)."""
+    heights = {"shown": stand_in.profile["height_cm"], "height": video.profile.get("height_cm")}
+    if state.state == "working":
+        return _("Shown on a %(shown)s cm model. Yours, at %(height)s cm, is being made.") % heights
+    if state.state == "delayed":
+        return (
+            _(
+                "Shown on a %(shown)s cm model. Yours, at %(height)s cm, is delayed: the video service is not "
+                "answering right now, and it will be made when it is back."
+            )
+            % heights
+        )
+    if state.state == "review":
+        return (
+            _("Shown on a %(shown)s cm model. Yours, at %(height)s cm, is made and waits for the shop to check it.")
+            % heights
+        )
+    return _("Shown on a %(shown)s cm model. A video at your height, %(height)s cm, can't be made right now.") % heights
+
+
+def _own_state(video: ProductVideo, *, live: bool | None = None) -> ShopperState:
+    """The shopper's view of ``video`` itself; ``live`` saves a query when the caller already knows it."""
     status = video.status
     base = {"id": video.pk, "status": status, "progress": int(video.progress or 0)}
     if status == VideoStatus.READY:

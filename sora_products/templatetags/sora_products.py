@@ -199,6 +199,12 @@ def _try_on_player(title: str, state: Any = None, profile: dict | None = None) -
     }
 
 
+def _stand_in_player(title: str, stand_in: dict[str, Any]) -> dict[str, Any]:
+    """The player of the nearest live video that plays while the shopper's own is not live."""
+    player = _try_on_player(title, profile={"height_cm": stand_in["height_cm"], "size": stand_in["size"]})
+    return {**player, "video_id": stand_in["video_id"], "video_url": stand_in["src"], "poster_url": stand_in["poster"]}
+
+
 @register.inclusion_tag("sora_products/try_on.html", takes_context=True)
 def try_on(context: template.Context, product: Any) -> dict[str, Any]:
     """The "see it worn" widget for wearable products when TRY_ON["ENABLED"]; nothing otherwise."""
@@ -220,6 +226,11 @@ def try_on(context: template.Context, product: Any) -> dict[str, Any]:
     state = shopper_state(video) if video is not None else None
     if video is not None:
         choice.update({key: video.profile.get(key, value) for key, value in choice.items()})
+    result_player, shown_key = None, ""
+    if state is not None and state.ready:
+        result_player, shown_key = _try_on_player(title, state, video.profile), str(state.id)
+    elif state is not None and state.stand_in:
+        result_player, shown_key = _stand_in_player(title, state.stand_in), f"stand-in-{state.stand_in['video_id']}"
     error_code = request.GET.get("try_on_error", "") if request is not None else ""
     initial = {"state": state.as_dict() if state else None}
     if state is not None:
@@ -238,7 +249,8 @@ def try_on(context: template.Context, product: Any) -> dict[str, Any]:
         "choice": choice,
         "state": state,
         "error": tryon.refusal_message(error_code[:40]) if error_code else "",
-        "result_player": _try_on_player(title, state, video.profile) if state and state.ready else None,
+        "result_player": result_player,
+        "shown_key": shown_key,
         "template_player": _try_on_player(title),
         "aria_template": _try_on_player(title, profile={"height_cm": "{height}", "size": "{size}"})["aria_label"],
         "check_again_url": request.get_full_path() if request is not None else "",

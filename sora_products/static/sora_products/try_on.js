@@ -26,6 +26,8 @@
     this.apiUrl = root.getAttribute("data-api-url");
     this.generation = 0;
     this.timer = null;
+    // What the video box plays: a video id, "stand-in-<id>", or "" (the page may have rendered one).
+    this.shown = this.videoBox.getAttribute("data-sora-shown") || "";
     var self = this;
     this.form.addEventListener("submit", function (event) {
       event.preventDefault();
@@ -68,6 +70,7 @@
 
   Widget.prototype.clearVideo = function () {
     while (this.videoBox.firstChild) { this.videoBox.removeChild(this.videoBox.firstChild); }
+    this.shown = "";
   };
 
   Widget.prototype.showVideo = function (data) {
@@ -84,6 +87,19 @@
     player.setAttribute("data-video-id", String(data.id));
     this.videoBox.appendChild(fragment);
     if (window.SoraPlayer) { window.SoraPlayer.bind(player); }
+  };
+
+  // The nearest live video of the same size and scene plays until the shopper's own one is live.
+  Widget.prototype.showStandIn = function (standIn) {
+    var key = "stand-in-" + standIn.video_id;
+    if (this.shown === key) { return; }
+    this.showVideo({
+      id: standIn.video_id,
+      video_url: standIn.src,
+      poster_url: standIn.poster,
+      profile: { height_cm: standIn.height_cm, size: standIn.size }
+    });
+    this.shown = key;
   };
 
   Widget.prototype.choices = function () {
@@ -158,10 +174,16 @@
     if (data.ready) {
       this.hideProgress();
       this.say(data.message, false);
-      this.showVideo(data);
-    } else if (data.done) {
+      if (this.shown !== String(data.id)) {
+        this.showVideo(data);
+        this.shown = String(data.id);
+      }
+      return;
+    }
+    if (data.stand_in) { this.showStandIn(data.stand_in); }
+    if (data.done) {
       this.hideProgress();
-      this.say(data.message, true);
+      this.say(data.message, !data.stand_in);
     } else {
       this.say(data.message, false);
       this.showProgress(data);

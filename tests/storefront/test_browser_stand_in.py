@@ -1,0 +1,59 @@
+"""A shopper at 170 cm sees the 165 cm video play at once with the stand-in sentence, then their own swaps in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sora_products.emulator.renderer import RenderSettings, render
+from sora_products.emulator.store import RenderSpec
+from sora_products.models import ProductVideo
+from sora_products.specs import TryOnProfile
+from tests.storefront.helpers import dress, finish, ready_video
+from tests.storefront.urls import MEDIA_URL
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+RESULT_VIDEO = "[data-sora-video] video"
+PLAYING = """(id) => {
+  const player = document.querySelector('[data-sora-video] [data-sora-player]');
+  const video = player && player.querySelector('video');
+  return !!video && player.getAttribute('data-video-id') === String(id) && !video.error
+    && video.readyState >= 2 && video.currentTime > 0.3;
+}"""
+
+
+@pytest.fixture(scope="module")
+def real_clip(tmp_path_factory) -> bytes:
+    """A real 2-second H.264 clip, so the browser can be seen playing it."""
+    folder = tmp_path_factory.mktemp("clip")
+    result = render(RenderSpec(360, 640, 2, "a linen dress"), str(folder), RenderSettings.for_mode(fast=True))
+    return Path(result.video).read_bytes()
+
+
+def test_a_stand_in_plays_at_once_and_the_exact_video_swaps_in(live_server, browser, settings, real_clip):
+    settings.ROOT_URLCONF = "tests.storefront.urls"
+    settings.MEDIA_URL = MEDIA_URL
+    product = dress()
+    stand_in = ready_video(product, "worn", profile=TryOnProfile.from_choices(165, "M", "studio"))
+    finish(stand_in, content=real_clip)
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(live_server.url + product.get_absolute_url())
+    page.select_option("#sora-try-on-height", "170")
+    page.check("input[name=size][value=M]", force=True)
+    page.check("input[name=scene][value=studio]", force=True)
+    page.click("[data-sora-submit]")
+
+    page.wait_for_function(PLAYING, arg=stand_in.pk, timeout=10_000)
+    assert page.text_content("[data-sora-message]") == "Shown on a 165 cm model. Yours, at 170 cm, is being made."
+    assert "165 cm" in page.get_attribute(RESULT_VIDEO, "aria-label")
+    assert page.is_visible("[data-sora-progress]")
+
+    exact = ProductVideo.objects.get(preset="worn", profile__height_cm=170)
+    finish(exact, content=real_clip)
+    page.wait_for_function(PLAYING, arg=exact.pk, timeout=15_000)
+    assert page.text_content("[data-sora-message]") == "Your video is ready."
+    assert "170 cm" in page.get_attribute(RESULT_VIDEO, "aria-label")
+    assert page.is_hidden("[data-sora-progress]")
