@@ -95,6 +95,10 @@ class ProductAdapter:
         """
         return product
 
+    def get_dependent_products(self, product: models.Model) -> list[models.Model]:
+        """Products whose videos read this one (a variant quotes its parent's text): asked again when it changes."""
+        return []
+
     def get_prompt_fields(self, product: models.Model) -> dict[str, str]:
         """The product text a prompt may quote; every value is sanitised before use."""
         return {

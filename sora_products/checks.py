@@ -224,15 +224,22 @@ def _check_sqlite_worker(databases: dict[str, Any]) -> list:
     """sora_products.W005: SQLite shared with a qcluster worker without the options that keep it from locking."""
     if not app_settings.QUEUE.endswith("DjangoQ2Queue"):
         return []
-    problems = sqlite_worker_problems(databases.get("default", {}))
+    database = databases.get("default", {})
+    problems = sqlite_worker_problems(database)
     if not problems:
         return []
+    hint = SQLITE_OPTIONS_HINT
+    if database.get("ATOMIC_REQUESTS"):
+        hint += (
+            " With ATOMIC_REQUESTS every page then takes the write lock for its whole request, one page at a "
+            "time: fine for a small shop; beyond that use PostgreSQL."
+        )
     return [
         Warning(
             "The database is SQLite and the video worker writes to it beside the web server, without "
             + ", ".join(problems)
             + '; expect "database is locked" task failures (recovered, but slower).',
-            hint=SQLITE_OPTIONS_HINT,
+            hint=hint,
             id="sora_products.W005",
         )
     ]

@@ -163,3 +163,11 @@ def test_the_warning_names_what_is_missing_and_how_to_set_it(settings):
     assert _check_sqlite_worker({"default": demo_settings.DATABASES["default"]}) == []
     settings.SORA_PRODUCTS = {**settings.SORA_PRODUCTS, "QUEUE": "sora_products.queues.CapturingQueue"}
     assert _check_sqlite_worker({"default": SHOP_SQLITE}) == []
+
+
+def test_with_atomic_requests_the_hint_says_what_immediate_costs(settings):
+    from sora_products.checks import _check_sqlite_worker
+
+    settings.SORA_PRODUCTS = {**settings.SORA_PRODUCTS, "QUEUE": "sora_products.queues.DjangoQ2Queue"}
+    (warning,) = _check_sqlite_worker({"default": {**SHOP_SQLITE, "ATOMIC_REQUESTS": True}})
+    assert "ATOMIC_REQUESTS" in warning.hint and "PostgreSQL" in warning.hint

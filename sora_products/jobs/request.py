@@ -46,13 +46,15 @@ def product_changed(product: models.Model, adapter: ProductAdapter | None = None
     key = inputs_key(adapter, product)
     retire(ProductVideo.objects.for_product(product).exclude(inputs_key=key))
     if not app_settings.AUTO_GENERATE or adapter.get_source_image(product) is None:
-        return []
+        return [video for dependent in adapter.get_dependent_products(product) for video in product_changed(dependent)]
     wanted = []
     for preset in auto_presets():
         try:
             wanted.append(request_video(product, preset, origin=Origin.AUTO, adapter=adapter, key=key)[0])
         except Exception:
             logger.exception("sora_products could not request the %s video of %r", preset, product)
+    for dependent in adapter.get_dependent_products(product):
+        wanted += product_changed(dependent, adapter)
     return wanted
 
 

@@ -210,6 +210,11 @@ def attach_videos(products: Iterable[Any], preset: str = DEFAULT_PRESET) -> list
     return products
 
 
+def looked_up(product: models.Model, preset: str = DEFAULT_PRESET) -> bool:
+    """Whether the product's live video of ``preset`` is already known (attached by a listing), so costs no query."""
+    return preset in product.__dict__.get(CACHE_ATTR, {})
+
+
 def live_video(product: models.Model, preset: str = DEFAULT_PRESET) -> LiveVideo | None:
     """The product's live video of ``preset``: the attached value when there is one, else one query."""
     cache = product.__dict__.setdefault(CACHE_ATTR, {})

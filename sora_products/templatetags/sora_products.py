@@ -4,6 +4,7 @@
     {% prefetch_product_videos products %}          {# once, before the loop: one query; prints nothing #}
     {% product_video product %}                     {# the live "showcase" video, or nothing #}
     {% product_video product preset="showcase_wide" compact=True schema=False %}
+    {% product_video product compact=True prefetched_only=True %}  {# only on pages that prefetched #}
     {% try_on product %}                            {# the "see it worn" widget, when offered #}
 """
 
@@ -25,7 +26,7 @@ from sora_products.catalog import get_adapter
 from sora_products.conf import app_settings
 from sora_products.models import ProductVideo
 from sora_products.specs import bucket_height
-from sora_products.storefront import DEFAULT_PRESET, LiveVideo, attach_videos, live_video, product_ref
+from sora_products.storefront import DEFAULT_PRESET, LiveVideo, attach_videos, live_video, looked_up, product_ref
 from sora_products.storefront.cards import CardSettings, aria_pattern, card_player
 from sora_products.storefront.schema_org import ld_json_script, video_object
 from sora_products.storefront.shopper_state import shopper_state
@@ -103,13 +104,17 @@ def product_video(
     compact: bool = False,
     schema: bool | None = None,
     lazy: bool = True,
+    prefetched_only: bool = False,
 ) -> SafeString:
     """The live video of ``preset`` as a player with the AI label and VideoObject JSON-LD; nothing if none.
 
     ``compact=True`` is the card variant for listings (no buttons, no JSON-LD); it is built in Python,
-    not from a template, because a listing renders it for every product. For other card markup use
-    ``{% get_product_video product as video %}`` and write your own.
+    not from a template, because a listing renders it for every product. ``prefetched_only=True`` shows it
+    only where the page looked its products up first (``prefetch_product_videos``), never at a query a
+    card. For other card markup use ``{% get_product_video product as video %}`` and write your own.
     """
+    if prefetched_only and not looked_up(product, preset):
+        return SafeString("")
     video = live_video(product, preset)
     if video is None or not video.video_name:
         return SafeString("")

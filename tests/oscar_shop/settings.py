@@ -126,12 +126,14 @@ HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.RealtimeSignalProcessor"
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+    DATABASES["default"]["ATOMIC_REQUESTS"] = True
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SORA_TEST_DB_NAME", "test_sora_oscar") + "_oscar"}
 else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(BASE_DIR / ".test-db-oscar.sqlite3"),
+            "ATOMIC_REQUESTS": True,  # as Oscar's getting-started settings have it
             # What the README's django-oscar section asks of a shop on SQLite with a worker.
             "OPTIONS": {
                 "timeout": 20,

@@ -78,13 +78,15 @@ def test_what_is_wearable_is_one_app_wide_setting(settings):
 
 def test_a_stock_record_change_asks_for_nothing():
     product = oscar_product()
-    before = list(ProductVideo.objects.for_product(product).values_list("pk", "spec_key"))
+    fields = ("pk", "spec_key", "status", "outdated")
+    before = list(ProductVideo.objects.for_product(product).values_list(*fields))
+    assert before[0][2:] == (VideoStatus.REQUESTED, False)
     record = product.stockrecords.get()
     record.price = Decimal("19.00")
     record.num_in_stock = 3
     record.save()
     product.save()  # Oscar's dashboard saves the product with its stock record
-    assert list(ProductVideo.objects.for_product(product).values_list("pk", "spec_key")) == before
+    assert list(ProductVideo.objects.for_product(product).values_list(*fields)) == before
 
 
 def test_deleting_the_only_image_takes_the_video_off_and_supersedes_the_unsent_one():
@@ -118,3 +120,23 @@ def test_a_variant_with_its_own_photo_pays_for_nothing_unless_the_shop_asks(pare
     add_image(child, display_order=1)  # any image save of the child now counts for the child itself
     own = ProductVideo.objects.for_product(child).get()
     assert own.source_key.startswith(child.images.get(display_order=0).original.name)
+
+
+def test_a_variants_own_video_follows_its_parents_text(parent_product, settings):
+    settings.SORA_PRODUCTS = {**settings.SORA_PRODUCTS, "OSCAR": {"CHILD_VIDEOS": True}}
+    child = variant(parent_product, photo=True)
+    own = ProductVideo.objects.for_product(child).get()
+    assert "Linen shirt" in own.prompt
+    parent_product.title = "Seersucker shirt"
+    parent_product.save()
+    current = ProductVideo.objects.for_product(child).get(outdated=False)
+    assert current.pk != own.pk and "Seersucker shirt" in current.prompt
+    assert ProductVideo.objects.get(pk=own.pk).status == VideoStatus.SUPERSEDED  # never sent, never paid
+
+
+def test_the_photo_is_the_one_oscar_shows_its_primary_image(monkeypatch):
+    product = oscar_product()
+    other = add_image(product, display_order=5)
+    # A forked catalogue may pick its primary image its own way; the video follows what the shop shows.
+    monkeypatch.setattr(Product, "primary_image", lambda self: other)
+    assert get_adapter(product).get_source_image(product).name == other.original.name

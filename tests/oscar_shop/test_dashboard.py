@@ -95,7 +95,39 @@ def test_oscars_product_admin_gains_the_generate_action_and_keeps_its_own_option
 def test_generate_shows_only_to_staff_who_may_also_see_products(client):
     html = dashboard_html(client, staff("maker", "generate_productvideo"))
     assert f'href="{GENERATE_URL}"' not in html  # Oscar's Product admin would refuse them
-    assert f'href="{VIDEOS_URL}"' in html  # asking for videos lets them watch progress
+    assert "Product videos" not in html  # and watching the video list needs view_productvideo
+
+
+@pytest.mark.parametrize(
+    "codenames",
+    [
+        ("view_productvideo",),
+        ("generate_productvideo", "view_product"),
+        ("view_costs",),
+        ("view_productvideo", "view_costs", "generate_productvideo", "view_product"),
+    ],
+)
+def test_every_link_the_menu_shows_opens(client, codenames):
+    user = staff("_".join(codenames)[:30], *codenames)
+    html = dashboard_html(client, user)
+    shown = [url for url in (VIDEOS_URL, COSTS_URL, GENERATE_URL) if f'href="{url}"' in html]
+    assert shown
+    for url in shown:
+        assert client.get(url).status_code == 200, (codenames, url)
+
+
+def test_generate_is_not_offered_when_the_product_list_has_no_generate_action(client):
+    from oscar.apps.catalogue.admin import ProductAdmin
+
+    original = type(admin.site.get_model_admin(Product))
+    admin.site.unregister(Product)
+    admin.site.register(Product, ProductAdmin)  # "PRODUCT_ADMIN": False and no mixin of the shop's own
+    try:
+        html = dashboard_html(client, staff("boss2", superuser=True))
+        assert f'href="{VIDEOS_URL}"' in html and f'href="{GENERATE_URL}"' not in html
+    finally:
+        admin.site.unregister(Product)
+        admin.site.register(Product, original)
 
 
 def readme_admin_snippet() -> str:

@@ -112,3 +112,41 @@ def test_the_product_page_offers_see_it_worn_for_clothing_and_not_for_books(clie
     book, _video = with_video(product_class="Books")
     assert "data-sora-try-on" in client.get(shirt.get_absolute_url()).content.decode()
     assert "data-sora-try-on" not in client.get(book.get_absolute_url()).content.decode()
+
+
+def test_a_parent_with_variants_offers_see_it_worn_beside_its_variant_list(client, parent_product):
+    finish(ProductVideo.objects.for_product(parent_product).get())
+    variant(parent_product, title="Linen shirt, large")
+    html = client.get(parent_product.get_absolute_url()).content.decode()
+    assert "Variants:" in html and "data-sora-try-on" in html
+
+
+def product_page_queries(client, settings, product, *, ours: bool) -> int:
+    original = settings.TEMPLATES
+    if not ours:
+        oscar_templates_only(settings)
+    client.get(product.get_absolute_url())
+    live_counter.forget()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(product.get_absolute_url())
+    count = len(queries)
+    settings.TEMPLATES = original
+    return count
+
+
+def test_recommended_product_cards_cost_no_query_each(client, settings):
+    from oscar.core.loading import get_model
+
+    recommendation = get_model("catalogue", "ProductRecommendation")
+    product, video = with_video()
+
+    def extra_queries(cards: int) -> int:
+        while recommendation.objects.filter(primary=product).count() < cards:
+            recommendation.objects.create(primary=product, recommendation=with_video()[0])
+        ours = product_page_queries(client, settings, product, ours=True)
+        return ours - product_page_queries(client, settings, product, ours=False)
+
+    one, six = extra_queries(1), extra_queries(6)
+    assert one == six, (one, six)  # the product's own video and "see it worn": a few queries, not one per card
+    html = client.get(product.get_absolute_url()).content.decode()
+    assert players(html) == [video.pk]  # recommended cards show Oscar's images: their page looked nothing up

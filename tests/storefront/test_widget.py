@@ -88,7 +88,8 @@ def test_ready_video_plays_in_the_page_without_javascript(client, settings):
     html = widget(page(client, product, f"?try_on={video.pk}"))
 
     assert "Your video is ready." in html
-    tag = re.search(r'<div class="sora-try-on__video" data-sora-video[^>]*><figure.*?<video\b[^>]*>', html, re.S).group(0)
+    box = r'<div class="sora-try-on__video" data-sora-video[^>]*><figure.*?<video\b[^>]*>'
+    tag = re.search(box, html, re.S).group(0)
     assert f'src="{video.video_file.url}"' in tag and " controls" in tag and " muted" in tag
     assert "on a model 160 cm tall wearing size M" in tag
 

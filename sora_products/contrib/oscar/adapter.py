@@ -31,27 +31,42 @@ class OscarProductAdapter(ProductAdapter):
     def shares_parent_videos(self, product: models.Model) -> bool:
         if not (getattr(product, "is_child", False) and product.parent_id):
             return False
-        child_videos = self.child_videos
-        if child_videos is None:
-            from sora_products.conf import app_settings
+        return not (self._child_videos() and self.primary_image_row(product) is not None)
 
-            child_videos = app_settings.OSCAR["CHILD_VIDEOS"]
-        return not (child_videos and self.primary_image_row(product) is not None)
+    def _child_videos(self) -> bool:
+        if self.child_videos is not None:
+            return bool(self.child_videos)
+        from sora_products.conf import app_settings
+
+        return bool(app_settings.OSCAR["CHILD_VIDEOS"])
 
     def get_video_product(self, product: models.Model) -> models.Model:
         return product.parent if self.shares_parent_videos(product) else product
 
+    def get_dependent_products(self, product: models.Model) -> list[models.Model]:
+        """A parent's variants with videos of their own (CHILD_VIDEOS): their prompts quote the parent's text."""
+        if not (getattr(product, "is_parent", False) and self._child_videos()):
+            return []
+        return [child for child in product.children.all() if not self.shares_parent_videos(child)]
+
     def primary_image_row(self, product: models.Model) -> models.Model | None:
-        """The product's own first image by ``display_order``, as Oscar's ``primary_image()`` picks it."""
+        """The product's own first image by ``display_order`` (never its parent's), or None."""
         if product.pk is None:
             return None
         return product.images.order_by("display_order", "pk").first()
 
     def get_source_image(self, product: models.Model) -> File | None:
-        # No row means Oscar would show its "missing image" placeholder: nothing to make a video from.
-        row = self.primary_image_row(product)
-        image = getattr(row, "original", None) if row is not None else None
-        return image if image else None
+        """The photo Oscar shows for the product: its ``primary_image()``, which a forked catalogue may redefine.
+
+        Oscar's "missing image" placeholder (a dict with ``is_missing``) is nothing to make a video from.
+        """
+        if product.pk is None:
+            return None
+        image = product.primary_image()
+        if isinstance(image, dict) or image is None:
+            return None
+        original = getattr(image, "original", None)
+        return original if original else None
 
     def get_product_for_image(self, image: models.Model) -> models.Model | None:
         return image.product

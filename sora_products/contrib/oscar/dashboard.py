@@ -20,7 +20,7 @@ COSTS = "admin:sora_products_spend_changelist"
 GENERATE = "admin:catalogue_product_changelist"
 
 NEEDS: dict[str, tuple[str, ...]] = {
-    VIDEOS: (*permissions.VIEW_VIDEOS, permissions.GENERATE),
+    VIDEOS: permissions.VIEW_VIDEOS,
     COSTS: (permissions.VIEW_COSTS,),
     GENERATE: (permissions.GENERATE,),
 }
@@ -40,7 +40,20 @@ def can_open(user: Any, url_name: str | None, url_args: Any = None, url_kwargs: 
     if not (user.is_active and user.is_staff):
         return False
     needs = [NEEDS.get(url_name, ()), *([ALSO_NEEDS[url_name]] if url_name in ALSO_NEEDS else [])]
-    return all(any(user.has_perm(permission) for permission in one_of) for one_of in needs)
+    if not all(any(user.has_perm(permission) for permission in one_of) for one_of in needs):
+        return False
+    return url_name != GENERATE or product_admin_generates()
+
+
+def product_admin_generates() -> bool:
+    """Whether the product list offers "Generate video" (the admin swap is on, or the shop mixed it in)."""
+    from django.contrib import admin
+
+    from sora_products.admin import VideoProductAdminMixin
+    from sora_products.contrib.oscar.registration import oscar_product_model
+
+    model = oscar_product_model()
+    return admin.site.is_registered(model) and isinstance(admin.site.get_model_admin(model), VideoProductAdminMixin)
 
 
 def navigation_entry() -> dict[str, Any]:
