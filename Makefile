@@ -25,6 +25,7 @@ test: install
 
 test-oscar: install
 	$(PY) -m pytest --ds=tests.oscar_shop.settings tests/oscar_shop $(PYTEST_ARGS)
+	$(PY) -m pytest --ds=tests.oscar_shop.forked_settings tests/oscar_shop/forked $(PYTEST_ARGS)
 
 bench: install
 	$(PY) bench/run.py

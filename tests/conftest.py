@@ -26,9 +26,9 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--autoplay-policy=no-user-gesture-required",
 ]
-OSCAR_SETTINGS = "tests.oscar_shop.settings"
-# The Oscar shop is its own Django project: it runs as `pytest --ds=tests.oscar_shop.settings tests/oscar_shop`.
-if os.environ.get("DJANGO_SETTINGS_MODULE") != OSCAR_SETTINGS:
+# The Oscar shop is its own Django project: it runs as `pytest --ds=tests.oscar_shop.settings tests/oscar_shop`
+# (and its forked-catalogue variant with --ds=tests.oscar_shop.forked_settings tests/oscar_shop/forked).
+if not os.environ.get("DJANGO_SETTINGS_MODULE", "").startswith("tests.oscar_shop."):
     collect_ignore = ["oscar_shop"]
 ARTIFACTS = Path(os.environ.get("SORA_TEST_ARTIFACTS", Path(__file__).resolve().parent.parent / "test-artifacts"))
 
