@@ -161,6 +161,10 @@ DEFAULTS: dict[str, Any] = {
         # While a shopper's exact bucket is not made, the nearest live video of the same size and scene
         # within this many cm of their height plays instead (0 turns stand-ins off).
         "STAND_IN_CM": 10,
+        # Which asked buckets are made: "always"; "on_demand", once DEMAND_THRESHOLD distinct sessions have
+        # asked (a stand-in or the showcase video plays until then); "never", only buckets made beforehand.
+        "GENERATE": "always",
+        "DEMAND_THRESHOLD": 3,
     },
 }
 

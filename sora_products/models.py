@@ -185,9 +185,18 @@ class ProductVideo(models.Model):
 
 
 class TryOnRequest(models.Model):
-    """One shopper's ask; many requests share one ProductVideo per profile bucket."""
+    """One shopper's ask for a bucket; many share one ProductVideo, and an ask not (yet) made counts as demand.
 
-    video = models.ForeignKey(ProductVideo, on_delete=models.CASCADE, related_name="try_on_requests")
+    The bucket is the product and spec key the ask wants; ``video`` is the row serving it, empty while the
+    generation policy waits for more demand (TRY_ON["GENERATE"] "on_demand") or never makes it ("never").
+    """
+
+    video = models.ForeignKey(
+        ProductVideo, on_delete=models.CASCADE, related_name="try_on_requests", null=True, blank=True
+    )
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    spec_key = models.CharField(max_length=64, blank=True)
     session_key = models.CharField(max_length=64, db_index=True)
     ip_hash = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -195,9 +204,10 @@ class TryOnRequest(models.Model):
     class Meta:
         verbose_name = _("try-on request")
         verbose_name_plural = _("try-on requests")
+        indexes = [models.Index(fields=["content_type", "object_id", "spec_key"], name="sora_tryon_bucket")]
 
     def __str__(self) -> str:
-        return _("try-on request #%(pk)s for video #%(video)s") % {"pk": self.pk, "video": self.video_id}
+        return _("try-on request #%(pk)s for video #%(video)s") % {"pk": self.pk, "video": self.video_id or "–"}
 
 
 class SpendKind(models.TextChoices):

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
@@ -66,11 +67,16 @@ class BudgetSpent(TryOnRefused):
 
 @dataclass(frozen=True)
 class Ask:
-    """A recorded ask and the shared video serving it; ``created`` when it started a new generation."""
+    """A recorded ask and the shared video serving it; ``created`` when it started a new generation.
 
-    video: ProductVideo
+    ``video`` is None when the generation policy did not make the bucket (yet): the ask counts as demand.
+    """
+
+    video: ProductVideo | None
     created: bool
     request: TryOnRequest
+    product: models.Model
+    profile: TryOnProfile
 
 
 def is_enabled() -> bool:
@@ -187,31 +193,71 @@ def check_budget(amount: Decimal) -> None:
             raise BudgetSpent(refusal_message(f"budget_{name}"), f"budget_{name}")
 
 
-def request_try_on(product: models.Model, profile: TryOnProfile, *, session_key: str, ip_hash: str = "") -> Ask:
-    """Record a shopper's ask and return the one video serving its bucket, starting it only if new.
+GENERATE_POLICIES = ("always", "on_demand", "never")
+DEFAULT_DEMAND_THRESHOLD = 3
 
-    Raises TryOnRefused (disabled, not wearable, too many pending, budget spent) without creating
-    any row.
+
+def generation_policy() -> str:
+    """TRY_ON["GENERATE"]: make every asked bucket ("always"), once enough shoppers ask ("on_demand"), or "never"."""
+    policy = app_settings.TRY_ON.get("GENERATE") or "always"
+    return policy if policy in GENERATE_POLICIES else "always"
+
+
+def demand_threshold() -> int:
+    return max(1, int(app_settings.TRY_ON.get("DEMAND_THRESHOLD") or DEFAULT_DEMAND_THRESHOLD))
+
+
+def demand(bucket: dict) -> int:
+    """How many distinct sessions asked for a bucket: rows, so it survives restarts and costs no provider call."""
+    return TryOnRequest.objects.filter(**bucket).values("session_key").distinct().count()
+
+
+def request_try_on(product: models.Model, profile: TryOnProfile, *, session_key: str, ip_hash: str = "") -> Ask:
+    """Record a shopper's ask and return the one video serving its bucket, starting it only if new and wanted.
+
+    The spec is built once and handed on. Under "always" a refusal (disabled, not wearable, too many
+    pending, budget spent) creates no row; under "on_demand" the ask is recorded first, as demand, and
+    the bucket is made when its distinct sessions reach DEMAND_THRESHOLD; under "never" only buckets made
+    beforehand are served. An ask served by no video has ``video`` None.
     """
     if not is_enabled():
         raise TryOnDisabled(disabled_message())
     adapter = get_adapter(product)
+    product = adapter.get_video_product(product)  # a variant is tried on as the product it shares videos with
     if not adapter.is_wearable(product):
         raise NotWearable(refusal_message(NotWearable.code))
-    preset = preset_name()
-    spec = build_spec(product, adapter, preset, profile)
-    video = ProductVideo.objects.for_product(product).filter(spec_key=spec.spec_key).first()
-    created = False
+    spec = build_spec(product, adapter, preset_name(), profile)
+    content_type = ContentType.objects.get_for_model(product, for_concrete_model=True)
+    bucket = {"content_type": content_type, "object_id": str(product.pk), "spec_key": spec.spec_key}
+    record = {"session_key": session_key[:64], "ip_hash": ip_hash[:64], **bucket}
+    video = ProductVideo.objects.filter(**bucket).first()
+    key = jobs.inputs_key(adapter, product)
     # A bucket dropped when the product changed, whose product is back as it was, is asked for again.
-    revivable = video is not None and video.outdated and video.inputs_key == jobs.inputs_key(adapter, product)
-    if video is None or revivable:
-        if video is None or video.status == VideoStatus.SUPERSEDED:  # only then is anything sent and paid
-            check_pending(session_key)
-            check_budget(estimate(spec))
-        # get_or_create under the unique constraint: shoppers asking at the same moment share one row.
-        video, created = jobs.request_video(product, preset, profile=profile, origin=Origin.SHOPPER, adapter=adapter)
-    ask = TryOnRequest.objects.create(video=video, session_key=session_key[:64], ip_hash=ip_hash[:64])
-    return Ask(video=video, created=created, request=ask)
+    revivable = video is not None and video.outdated and video.inputs_key == key
+    if video is not None and not revivable:
+        return _asked(video, False, record, product, profile)
+    unpaid = video is None or video.status == VideoStatus.SUPERSEDED  # only then is anything sent and paid
+    policy = generation_policy()
+    if unpaid and policy != "always":
+        ask = TryOnRequest.objects.create(**record)  # first, so the ask that crosses the threshold sees itself
+        if policy == "never" or demand(bucket) < demand_threshold():
+            return Ask(video=None, created=False, request=ask, product=product, profile=profile)
+        record = None
+    if unpaid:
+        check_pending(session_key)
+        check_budget(estimate(spec))
+    # get_or_create under the unique constraint: shoppers asking at the same moment share one row.
+    video, created = jobs.get_or_create_video(content_type, str(product.pk), spec, origin=Origin.SHOPPER, key=key)
+    if record is None:  # the demand that made the bucket is served by it now
+        TryOnRequest.objects.filter(video__isnull=True, **bucket).update(video=video)
+        ask = TryOnRequest.objects.filter(video=video, session_key=session_key[:64]).latest("pk")
+        return Ask(video=video, created=created, request=ask, product=product, profile=profile)
+    return _asked(video, created, record, product, profile)
+
+
+def _asked(video: ProductVideo, created: bool, record: dict, product: models.Model, profile: TryOnProfile) -> Ask:
+    ask = TryOnRequest.objects.create(video=video, **record)
+    return Ask(video=video, created=created, request=ask, product=product, profile=profile)
 
 
 def stand_in_cm() -> int:
@@ -220,12 +266,16 @@ def stand_in_cm() -> int:
 
 
 def stand_in_for(video: ProductVideo) -> ProductVideo | None:
-    """The live try-on video to play while ``video`` (not live itself) is not: same product, size and scene.
+    """The live try-on video to play while ``video`` (not live itself) is not: same product, size and scene."""
+    return nearest_live(video.content_type_id, video.object_id, video.profile or {}, exclude=video.pk)
+
+
+def nearest_live(content_type_id: int, object_id: str, profile: dict, *, exclude: int | None = None):
+    """The live try-on video of this product nearest ``profile``'s height, of its size and scene, or None.
 
     The nearest model height within TRY_ON["STAND_IN_CM"] (inclusive) wins; between two equally near,
     the taller model (a garment shown a little long reads better than one shown short), then the newest.
     """
-    profile = video.profile or {}
     reach = stand_in_cm()
     try:
         height = int(profile["height_cm"])
@@ -237,13 +287,13 @@ def stand_in_for(video: ProductVideo) -> ProductVideo | None:
     candidates = (
         ProductVideo.objects.live()
         .filter(
-            content_type_id=video.content_type_id,
-            object_id=video.object_id,
-            preset=video.preset,
+            content_type_id=content_type_id,
+            object_id=object_id,
+            preset=preset_name(),
             profile__size=size,
             profile__scene=scene,
         )
-        .exclude(pk=video.pk)
+        .exclude(pk=exclude)
         .order_by("-completed_at", "-pk")
     )
     best: tuple[tuple[int, int], ProductVideo] | None = None

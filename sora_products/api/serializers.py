@@ -91,9 +91,10 @@ class StandInSerializer(serializers.Serializer):
     """The nearest live video of the same size and scene that plays while the shopper's own one is not live."""
 
     video_id = serializers.IntegerField()
-    height_cm = serializers.IntegerField()
-    size = serializers.CharField()
-    scene = serializers.CharField()
+    # None when the stand-in is the product's showcase video (no try-on video is near enough).
+    height_cm = serializers.IntegerField(allow_null=True)
+    size = serializers.CharField(allow_null=True)
+    scene = serializers.CharField(allow_null=True)
     src = serializers.CharField()
     poster = serializers.CharField(allow_blank=True)
 
@@ -101,7 +102,7 @@ class StandInSerializer(serializers.Serializer):
 class ShopperStateSerializer(serializers.Serializer):
     """The shopper's view of one video (sora_products.storefront.shopper_state.ShopperState) plus where to poll."""
 
-    id = serializers.IntegerField()
+    id = serializers.IntegerField(allow_null=True)
     status = serializers.CharField()
     state = serializers.CharField()
     done = serializers.BooleanField()

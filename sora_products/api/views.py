@@ -42,7 +42,7 @@ from sora_products.api.throttles import (
 from sora_products.catalog import is_registered
 from sora_products.conf import app_settings
 from sora_products.models import ProductVideo
-from sora_products.storefront.shopper_state import shopper_state
+from sora_products.storefront.shopper_state import shopper_state, unmade_state
 
 
 class TryOnThrottled(APIException):
@@ -116,9 +116,23 @@ def refusal(exc: tryon.TryOnRefused) -> Response:
 
 
 def state_payload(video: ProductVideo, request: Request) -> dict[str, Any]:
-    data = ShopperStateSerializer(shopper_state(video).as_dict()).data
+    data = absolute_urls(ShopperStateSerializer(shopper_state(video).as_dict()).data, request)
     data["status_url"] = reverse("sora_products:api:video-status", kwargs={"pk": video.pk})
     data["profile"] = video.profile
+    return data
+
+
+def unmade_payload(ask: tryon.Ask, request: Request) -> dict[str, Any]:
+    """An ask the generation policy did not make (yet): nothing to poll, a stand-in or the showcase to play."""
+    profile = ask.profile.as_dict()
+    data = absolute_urls(ShopperStateSerializer(unmade_state(ask.product, profile).as_dict()).data, request)
+    data["status_url"] = None
+    data["profile"] = profile
+    return data
+
+
+def absolute_urls(data: dict[str, Any], request: Request) -> dict[str, Any]:
+    """The serializer's media paths as absolute URLs, as a headless client or another origin needs them."""
     for key in ("video_url", "poster_url"):
         if data[key]:
             data[key] = request.build_absolute_uri(data[key])
@@ -174,9 +188,9 @@ class TryOnView(StorefrontAPIView):
             )
         except tryon.TryOnRefused as exc:
             return refusal(exc)
-        payload = state_payload(ask.video, request)
+        payload = state_payload(ask.video, request) if ask.video is not None else unmade_payload(ask, request)
         payload["new_generation"] = ask.created
-        if payload["ready"]:
+        if payload["ready"] or ask.video is None:
             return Response(payload, status=status.HTTP_200_OK)
         headers = {"Location": payload["status_url"]} if not payload["done"] else {}
         return Response(payload, status=status.HTTP_202_ACCEPTED, headers=headers)

@@ -12,7 +12,14 @@ provider, ``transitions`` declares the allowed status changes; ``actions`` are w
 
 # ``sync`` and ``submit`` name both a module and its main function; the functions win here, as callers expect.
 from sora_products.jobs.actions import approve, cancel, retry
-from sora_products.jobs.request import inputs_key, product_changed, product_removed, remix, request_video
+from sora_products.jobs.request import (
+    get_or_create_video,
+    inputs_key,
+    product_changed,
+    product_removed,
+    remix,
+    request_video,
+)
 from sora_products.jobs.submit import submit
 from sora_products.jobs.sync import due_videos, process, sync
 from sora_products.jobs.transitions import Step, fail
@@ -23,6 +30,7 @@ __all__ = [
     "cancel",
     "due_videos",
     "fail",
+    "get_or_create_video",
     "inputs_key",
     "process",
     "product_changed",

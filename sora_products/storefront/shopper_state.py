@@ -29,9 +29,9 @@ DELAYED_POLL_AFTER = 15.0
 
 @dataclass(frozen=True)
 class ShopperState:
-    """One video as a shopper's page sees it."""
+    """One video as a shopper's page sees it (``id`` None: an ask the generation policy did not make)."""
 
-    id: int
+    id: int | None
     status: str
     state: str
     done: bool
@@ -128,6 +128,51 @@ def _stand_in_message(state: ShopperState, video: ProductVideo, stand_in: Produc
             % heights
         )
     return _("Shown on a %(shown)s cm model. A video at your height, %(height)s cm, can't be made right now.") % heights
+
+
+def unmade_state(product: Any, profile: dict[str, Any]) -> ShopperState:
+    """An ask the generation policy did not make (yet): the nearest stand-in, else the showcase video, and why."""
+    from sora_products import tryon
+    from sora_products.storefront import live_video, product_key
+
+    content_type_id, object_id = product_key(product)
+    waits = tryon.generation_policy() == "on_demand"
+    heights = {"height": profile.get("height_cm")}
+    stand_in = tryon.nearest_live(content_type_id, object_id, profile)
+    if stand_in is not None:
+        heights["shown"] = stand_in.profile["height_cm"]
+        message = (
+            _(
+                "Shown on a %(shown)s cm model. We make a video at your height, %(height)s cm, once a few more "
+                "shoppers ask for it."
+            )
+            if waits
+            else _("Shown on a %(shown)s cm model, the nearest to your height, %(height)s cm, that we have.")
+        ) % heights
+        return _unmade(message, _stand_in_dict(stand_in))
+    showcase = live_video(product)
+    if waits:
+        message = _("We make a video at your height, %(height)s cm, once a few more shoppers ask for it.") % heights
+    else:
+        message = _("There is no try-on video near your height in this size and setting.")
+    if showcase is None or not showcase.video_name:
+        return _unmade(message, None)
+    shown = {"video_id": showcase.pk, "height_cm": None, "size": None, "scene": None}
+    shown.update(src=showcase.video_url, poster=showcase.poster_url)
+    return _unmade(_("Here is the product video.") + " " + message, shown)
+
+
+def _unmade(message: str, stand_in: dict[str, Any] | None) -> ShopperState:
+    return ShopperState(
+        id=None,
+        status="not_made",
+        state="not_made",
+        done=True,
+        ready=False,
+        progress=0,
+        message=message,
+        stand_in=stand_in,
+    )
 
 
 def _own_state(video: ProductVideo, *, live: bool | None = None) -> ShopperState:

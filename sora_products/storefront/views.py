@@ -1,7 +1,8 @@
 """The try-on form without JavaScript: POST, then back to the product page showing the video's status.
 
 Same rules as the JSON API (CSRF by Django's middleware, the same throttles, cap and budget);
-the product page reads ``?try_on=<video id>`` or ``?try_on_error=<code>`` to show the outcome.
+the product page reads ``?try_on=<video id>``, ``?try_on_error=<code>`` or, for an ask the generation
+policy did not make, ``?try_on_height=&try_on_size=&try_on_scene=`` to show the outcome.
 """
 
 from __future__ import annotations
@@ -53,4 +54,7 @@ def try_on_form(request: HttpRequest) -> HttpResponse:
         )
     except tryon.TryOnRefused as exc:
         return back_to(product, try_on_error=exc.code)
+    if ask.video is None:  # the generation policy did not make the bucket: the page shows what plays instead
+        profile = ask.profile
+        return back_to(product, try_on_height=profile.height_cm, try_on_size=profile.size, try_on_scene=profile.scene)
     return back_to(product, try_on=ask.video.pk)

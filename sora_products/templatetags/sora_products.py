@@ -25,11 +25,11 @@ from sora_products import tryon
 from sora_products.catalog import get_adapter
 from sora_products.conf import app_settings
 from sora_products.models import ProductVideo
-from sora_products.specs import bucket_height
+from sora_products.specs import SpecError, TryOnProfile, bucket_height
 from sora_products.storefront import DEFAULT_PRESET, LiveVideo, attach_videos, live_video, looked_up, product_ref
 from sora_products.storefront.cards import CardSettings, aria_pattern, card_player
 from sora_products.storefront.schema_org import ld_json_script, video_object
-from sora_products.storefront.shopper_state import shopper_state
+from sora_products.storefront.shopper_state import shopper_state, unmade_state
 
 register = template.Library()
 
@@ -183,6 +183,18 @@ def _asked_video(request: HttpRequest | None, product: Any) -> ProductVideo | No
     return ProductVideo.objects.for_product(product).filter(pk=int(raw), preset=tryon.preset_name()).first()
 
 
+def _unmade_profile(request: HttpRequest | None) -> dict[str, Any] | None:
+    """The choices of an ask the generation policy did not make, from the plain form's redirect, if valid."""
+    if request is None or "try_on_height" not in request.GET:
+        return None
+    get = request.GET
+    try:
+        profile = TryOnProfile.from_choices(get.get("try_on_height"), get.get("try_on_size"), get.get("try_on_scene"))
+    except SpecError:
+        return None
+    return profile.as_dict()
+
+
 def _try_on_player(title: str, state: Any = None, profile: dict | None = None) -> dict[str, Any]:
     label = aria_label(title)
     if profile:
@@ -231,14 +243,22 @@ def try_on(context: template.Context, product: Any) -> dict[str, Any]:
     state = shopper_state(video) if video is not None else None
     if video is not None:
         choice.update({key: video.profile.get(key, value) for key, value in choice.items()})
+    else:
+        unmade = _unmade_profile(request)
+        if unmade is not None:
+            state = unmade_state(product, unmade)
+            choice.update(unmade)
     result_player, shown_key = None, ""
     if state is not None and state.ready:
         result_player, shown_key = _try_on_player(title, state, video.profile), str(state.id)
+    elif state is not None and state.stand_in and state.stand_in["height_cm"] is None:  # the showcase video
+        result_player = {**_stand_in_player(title, state.stand_in), "aria_label": aria_label(title)}
+        shown_key = f"stand-in-{state.stand_in['video_id']}"
     elif state is not None and state.stand_in:
         result_player, shown_key = _stand_in_player(title, state.stand_in), f"stand-in-{state.stand_in['video_id']}"
     error_code = request.GET.get("try_on_error", "") if request is not None else ""
     initial = {"state": state.as_dict() if state else None}
-    if state is not None:
+    if state is not None and video is not None:
         initial["status_url"] = reverse("sora_products:api:video-status", kwargs={"pk": video.pk})
         initial["profile"] = video.profile
     return {
@@ -258,6 +278,7 @@ def try_on(context: template.Context, product: Any) -> dict[str, Any]:
         "shown_key": shown_key,
         "template_player": _try_on_player(title),
         "aria_template": _try_on_player(title, profile={"height_cm": "{height}", "size": "{size}"})["aria_label"],
+        "aria_plain": aria_label(title),
         "check_again_url": request.get_full_path() if request is not None else "",
         "initial_state": initial,
     }

@@ -57,3 +57,26 @@ def test_a_stand_in_plays_at_once_and_the_exact_video_swaps_in(live_server, brow
     assert page.text_content("[data-sora-message]") == "Your video is ready."
     assert "170 cm" in page.get_attribute(RESULT_VIDEO, "aria-label")
     assert page.is_hidden("[data-sora-progress]")
+
+
+def test_on_demand_the_showcase_plays_with_a_sentence_until_enough_shoppers_ask(
+    live_server, browser, settings, real_clip
+):
+    settings.ROOT_URLCONF = "tests.storefront.urls"
+    settings.MEDIA_URL = MEDIA_URL
+    try_on = {**settings.SORA_PRODUCTS["TRY_ON"], "ENABLED": True, "GENERATE": "on_demand"}
+    settings.SORA_PRODUCTS = {**settings.SORA_PRODUCTS, "TRY_ON": try_on}
+    product = dress()
+    showcase = finish(ProductVideo.objects.for_product(product).get(preset="showcase"), content=real_clip)
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(live_server.url + product.get_absolute_url())
+    page.select_option("#sora-try-on-height", "170")
+    page.click("[data-sora-submit]")
+
+    page.wait_for_function(PLAYING, arg=showcase.pk, timeout=10_000)
+    message = page.text_content("[data-sora-message]")
+    assert message.startswith("Here is the product video. We make a video at your height, 170 cm")
+    assert "cm tall" not in page.get_attribute(RESULT_VIDEO, "aria-label")
+    assert page.is_hidden("[data-sora-progress]")
+    assert not ProductVideo.objects.filter(preset="worn").exists()

@@ -81,6 +81,9 @@
     var video = fragment.querySelector("video");
     var profile = data.profile || {};
     var label = this.root.getAttribute("data-aria-template") || "";
+    if (profile.height_cm === null || profile.height_cm === undefined) {
+      label = this.root.getAttribute("data-aria-plain") || "";  // the product's showcase video stands in
+    }
     video.setAttribute("aria-label", label.replace("{height}", profile.height_cm || "").replace("{size}", profile.size || ""));
     if (data.poster_url) { video.setAttribute("poster", data.poster_url); }
     video.setAttribute("src", data.video_url);
