@@ -96,7 +96,11 @@ DEFAULTS: dict[str, Any] = {
     "ADAPTERS": {},
     # Product categories a person can wear: those products are offered the "worn" preset and the try-on.
     # An adapter's own ``wearable_categories`` overrides this.
-    "WEARABLE_CATEGORIES": ("apparel", "clothing", "dress", "dresses", "tops", "outerwear"),
+    # Bags are not here: the "worn" prompt has a model wear the item; add them if your prompt carries one.
+    "WEARABLE_CATEGORIES": (
+        "apparel", "clothing", "dress", "dresses", "tops", "outerwear", "knitwear",
+        "shoes", "footwear", "sneakers", "boots",
+    ),
     # The django-oscar integration (sora_products.contrib.oscar): add its entry to Oscar's dashboard
     # navigation, put the video actions on Oscar's Product admin, and whether a variant with its own
     # photo gets (and pays for) its own video instead of showing its parent's.

@@ -28,7 +28,7 @@ from sora_products.labels import preset_label
 from sora_products.models import Origin, ProductVideo
 
 GENERATE_TEMPLATE = "sora_products/admin/generate.html"
-MAX_SKIP_MESSAGES = 8
+MAX_NAMED_SKIPS = 5
 
 
 def _chosen_preset(request: HttpRequest, plans: Sequence[PresetPlan]) -> str:
@@ -72,11 +72,25 @@ def _report(request: HttpRequest, outcome: Outcome, preset: str) -> None:
             )
             % {"count": len(outcome.existing)},
         )
-    for skipped in outcome.skipped[:MAX_SKIP_MESSAGES]:
-        messages.warning(request, skipped.message)
-    if len(outcome.skipped) > MAX_SKIP_MESSAGES:
-        rest = len(outcome.skipped) - MAX_SKIP_MESSAGES
-        messages.warning(request, ngettext("…and %(count)d more.", "…and %(count)d more.", rest) % {"count": rest})
+    if outcome.skipped:
+        messages.warning(request, skipped_summary(outcome.skipped))
+
+
+def skipped_summary(skipped: Sequence) -> str:
+    """One message for every product not made, grouped by reason, naming a few products of each."""
+    by_reason: dict[str, list[str]] = {}
+    for item in skipped:
+        by_reason.setdefault(item.reason, []).append(f"“{item.product}”")
+    parts = []
+    for reason, names in by_reason.items():
+        shown = ", ".join(names[:MAX_NAMED_SKIPS])
+        if len(names) > MAX_NAMED_SKIPS:
+            rest = len(names) - MAX_NAMED_SKIPS
+            shown += " " + ngettext("and %(count)d more", "and %(count)d more", rest) % {"count": rest}
+        parts.append(_("%(products)s: %(reason)s") % {"products": shown, "reason": reason})
+    count = len(skipped)
+    head = ngettext("%(count)d product was not made.", "%(count)d products were not made.", count) % {"count": count}
+    return " ".join([head, *parts])
 
 
 def _videos_url(model_admin: admin.ModelAdmin, request: HttpRequest, videos: Sequence[ProductVideo]) -> str | None:

@@ -202,3 +202,16 @@ def test_saving_the_product_page_with_the_inline_still_works(admin_client):
     assert response.status_code == 302, response.content.decode()[:2000]
     shirt.refresh_from_db()
     assert shirt.name == "Linen shirt, washed"
+
+
+def test_products_that_cannot_be_made_share_one_message(admin_client, no_auto):
+    lamps = [make_product(name=f"Desk lamp {number}", category="home") for number in range(7)]
+    bare = make_product(name="Bare shirt", photo=b"")
+    response = run_action(admin_client, [*lamps, bare], preset="worn", sora_confirm="1", follow=True)
+    warnings = [m.message for m in response.context["messages"] if m.level_tag == "warning"]
+    assert len(warnings) == 1
+    (warning,) = warnings
+    assert warning.startswith("8 products were not made.")
+    named = ", ".join(f"“Desk lamp {number}”" for number in range(5))
+    assert f"{named} and 2 more: The “worn” video" in warning
+    assert "“Bare shirt”: The product has no photo" in warning

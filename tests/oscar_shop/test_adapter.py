@@ -66,10 +66,10 @@ def test_wearable_comes_from_the_class_or_any_category_or_ancestor(settings):
 
 
 def test_what_is_wearable_is_one_app_wide_setting(settings):
-    gadget = oscar_product(product_class="Knitwear")
+    gadget = oscar_product(product_class="Candles")
     adapter = get_adapter(gadget)
     assert not adapter.is_wearable(gadget)
-    settings.SORA_PRODUCTS = {**settings.SORA_PRODUCTS, "WEARABLE_CATEGORIES": ["knitwear"]}
+    settings.SORA_PRODUCTS = {**settings.SORA_PRODUCTS, "WEARABLE_CATEGORIES": ["candles"]}
     assert adapter.is_wearable(gadget)
     # The adapter's own list, when set, wins over the setting.
     own = OscarProductAdapter(Product, wearable_categories=["books"])

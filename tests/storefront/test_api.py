@@ -246,10 +246,11 @@ def test_invalid_choices_are_400_with_field_messages(client):
     assert ask(client, product, size="").json()["fields"] == {"size": ["Choose a size."]}
 
 
-def test_shoes_cannot_be_tried_on(client):
-    response = ask(client, dress(category="shoes"))
+def test_homeware_cannot_be_tried_on_and_shoes_can(client):
+    response = ask(client, dress(category="home"))
 
     assert response.status_code == 400 and response.json()["code"] == "not_wearable"
+    assert ask(client, dress(category="shoes")).status_code == 202  # shoes are worn
 
 
 def test_unregistered_models_are_not_products(client):
@@ -276,9 +277,9 @@ def test_product_videos_lists_live_videos_only(client, settings):
 
 
 def test_estimate_is_staff_only_and_prices_new_videos(client):
-    product, shoe = dress(), dress(category="shoes")
+    product, lamp = dress(), dress(category="home")
     url = reverse("sora_products:api:estimate")
-    body = json.dumps({"products": [product_ref(product), product_ref(shoe)], "presets": ["showcase_wide", "worn"]})
+    body = json.dumps({"products": [product_ref(product), product_ref(lamp)], "presets": ["showcase_wide", "worn"]})
 
     assert client.post(url, body, content_type="application/json").status_code == 403
 

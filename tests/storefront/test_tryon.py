@@ -118,7 +118,7 @@ def test_the_global_daily_cap_also_refuses_up_front(settings):
 
 
 def test_disabled_and_not_wearable(settings):
-    shoe = dress(category="shoes")
+    shoe = dress(category="home")
     with pytest.raises(tryon.NotWearable):
         tryon.request_try_on(shoe, M160, session_key="a")
     assert not tryon.offers_try_on(shoe)
@@ -153,7 +153,7 @@ def test_common_profiles_follow_the_settings(settings):
 def test_prerender_requests_common_buckets_once_for_wearable_products(
     _captured_queue, django_capture_on_commit_callbacks
 ):
-    wearable, shoe = dress(), dress(category="shoes")
+    wearable, shoe = dress(), dress(category="home")
     _captured_queue.clear()
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -54,7 +54,7 @@ def test_widget_offers_bucketed_heights_sizes_and_scenes_with_a_fit_note(client)
 
 
 def test_widget_only_for_wearable_products_and_when_enabled(client, settings):
-    assert 'class="sora-try-on"' not in page(client, dress(category="shoes"))
+    assert 'class="sora-try-on"' not in page(client, dress(category="home"))
 
     settings.SORA_PRODUCTS = {**settings.SORA_PRODUCTS, "TRY_ON": {"ENABLED": False}}
     assert 'class="sora-try-on"' not in page(client, dress())
