@@ -25,6 +25,7 @@ from sora_products import budget, jobs
 from sora_products.catalog import ProductAdapter, get_adapter
 from sora_products.conf import app_settings
 from sora_products.models import ACTIVE_STATUSES, Origin, ProductVideo, TryOnRequest, VideoStatus
+from sora_products.photo_check import photo_problem
 from sora_products.specs import TryOnProfile, VideoSpec, bucket_height, build_spec
 
 # The heights and how many of the middle sizes ``common_profiles`` covers, unless TRY_ON says otherwise.
@@ -53,6 +54,11 @@ class TryOnDisabled(TryOnRefused):
 class NotWearable(TryOnRefused):
     status_code = 400
     code = "not_wearable"
+
+
+class PhotoUnusable(TryOnRefused):
+    status_code = 400
+    code = "photo_unusable"
 
 
 class TooManyPending(TryOnRefused):
@@ -88,11 +94,13 @@ def preset_name() -> str:
 
 
 def offers_try_on(product: models.Model, adapter: ProductAdapter | None = None) -> bool:
-    """Whether the storefront should show the try-on widget for this product."""
+    """Whether the storefront should show the try-on widget: on, wearable, and a photo the app can use."""
     if not is_enabled():
         return False
     adapter = adapter or get_adapter(product)
-    return adapter.is_wearable(product) and adapter.get_source_image(product) is not None
+    if not adapter.is_wearable(product) or adapter.get_source_image(product) is None:
+        return False
+    return photo_problem(product) is None
 
 
 def max_pending() -> int:
@@ -105,6 +113,8 @@ def refusal_message(code: str) -> str:
         return _("Try-on videos are not offered in this shop.")
     if code == NotWearable.code:
         return _("This item can't be shown worn; try-on videos are made for clothing only.")
+    if code == PhotoUnusable.code:
+        return _("This item can't be shown worn right now. Please watch the product video instead.")
     if code == TooManyPending.code:
         limit = max_pending()
         return ngettext(
@@ -226,6 +236,8 @@ def request_try_on(product: models.Model, profile: TryOnProfile, *, session_key:
     product = adapter.get_video_product(product)  # a variant is tried on as the product it shares videos with
     if not adapter.is_wearable(product):
         raise NotWearable(refusal_message(NotWearable.code))
+    if adapter.get_source_image(product) is None or photo_problem(product) is not None:
+        raise PhotoUnusable(refusal_message(PhotoUnusable.code))
     spec = build_spec(product, adapter, preset_name(), profile)
     content_type = ContentType.objects.get_for_model(product, for_concrete_model=True)
     bucket = {"content_type": content_type, "object_id": str(product.pk), "spec_key": spec.spec_key}

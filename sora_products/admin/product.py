@@ -23,9 +23,9 @@ from sora_products.admin.cards import video_cards
 from sora_products.admin.display import money
 from sora_products.admin.generate import MAX_PRODUCTS, Outcome, PresetPlan, generate, plan_all
 from sora_products.admin.notices import warn_once
-from sora_products.admin.photo_check import photo_problem
 from sora_products.labels import preset_label
 from sora_products.models import Origin, ProductVideo
+from sora_products.photo_check import photo_problem
 
 GENERATE_TEMPLATE = "sora_products/admin/generate.html"
 MAX_NAMED_SKIPS = 5

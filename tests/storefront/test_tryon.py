@@ -177,8 +177,9 @@ def test_shoppers_asking_at_the_same_moment_share_one_row():
 
     def ask(number: int) -> None:
         try:
+            mine = type(product).objects.get(pk=product.pk)  # each shopper's request loads its own product
             barrier.wait(timeout=10)
-            asks.append(tryon.request_try_on(product, M160, session_key=f"s{number}"))
+            asks.append(tryon.request_try_on(mine, M160, session_key=f"s{number}"))
         except Exception as exc:  # asserted below
             errors.append(exc)
         finally:
@@ -194,3 +195,18 @@ def test_shoppers_asking_at_the_same_moment_share_one_row():
     assert try_on_rows().count() == 1
     assert sum(a.created for a in asks) == 1
     assert TryOnRequest.objects.count() == 8
+
+
+def test_a_product_whose_photo_cannot_be_used_is_not_offered_try_on(client):
+    from django.core.cache import cache
+
+    cache.clear()
+    broken = dress(photo=b"this is not an image")
+    assert not tryon.offers_try_on(broken)
+    html = client.get(broken.get_absolute_url()).content.decode()
+    assert 'class="sora-try-on"' not in html
+    with pytest.raises(tryon.PhotoUnusable) as refused:
+        tryon.request_try_on(broken, M160, session_key="a")
+    assert "watch the product video" in str(refused.value) and "size" not in str(refused.value)
+    assert not try_on_rows().exists()
+    assert tryon.offers_try_on(dress())

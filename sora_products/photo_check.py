@@ -1,7 +1,8 @@
-"""Telling staff on the product's page when its photo cannot become a video, before anything is asked for.
+"""Whether a product's photo can become a video, before anything is asked for: for staff and for the try-on.
 
 The product still saves (a broken photo never breaks a save); this only reads the photo the way the
-worker will, once per photo identity (cached), so a page view costs a cache read.
+worker will, once per photo identity (cached), so a page view costs a cache read. The admin tells staff
+why; the storefront offers no try-on for such a product (no size or setting could help).
 """
 
 from __future__ import annotations
