@@ -129,6 +129,8 @@ DEFAULTS: dict[str, Any] = {
     # Seconds between polls of a running job when no webhook is expected / when one is.
     "POLL_INTERVAL": 10,
     "WEBHOOK_POLL_INTERVAL": 120,
+    # ...and while a shopper's page is waiting on it (their status polls mark it watched).
+    "WATCHED_POLL_INTERVAL": 2,
     # A worker task waits out polls shorter than this instead of giving the job back to the queue.
     "TASK_HOLD_SECONDS": 30,
     # After the sync pass hands a row to the queue, it waits this long before handing it over again.

@@ -122,6 +122,9 @@ class ProductVideo(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     submit_started_at = models.DateTimeField(_("submit started"), null=True, blank=True)
     next_check_at = models.DateTimeField(_("next check"), null=True, blank=True, db_index=True)
+    watched_until = models.DateTimeField(
+        _("watched until"), null=True, blank=True, help_text=_("A shopper is waiting on this video: polled faster.")
+    )
     waits = models.PositiveSmallIntegerField(
         _("waits in a row"), default=0, help_text=_("Provider failures in a row; each doubles the wait.")
     )

@@ -43,6 +43,7 @@ from sora_products.catalog import is_registered
 from sora_products.conf import app_settings
 from sora_products.models import ProductVideo
 from sora_products.storefront.shopper_state import shopper_state, unmade_state
+from sora_products.storefront.watching import mark_watched
 
 
 class TryOnThrottled(APIException):
@@ -190,6 +191,8 @@ class TryOnView(StorefrontAPIView):
             return refusal(exc)
         payload = state_payload(ask.video, request) if ask.video is not None else unmade_payload(ask, request)
         payload["new_generation"] = ask.created
+        if ask.video is not None and not payload["done"]:
+            mark_watched(ask.video)  # the page that asked follows it from now on
         if payload["ready"] or ask.video is None:
             return Response(payload, status=status.HTTP_200_OK)
         headers = {"Location": payload["status_url"]} if not payload["done"] else {}
@@ -208,7 +211,10 @@ class VideoStatusView(StorefrontAPIView):
         video = ProductVideo.objects.filter(pk=pk).first()
         if video is None or not (video.preset == tryon.preset_name() or video.is_live):
             raise NotFound(_("There is no such video."), code="not_found")
-        return Response(state_payload(video, request))
+        payload = state_payload(video, request)
+        if not payload["done"]:
+            mark_watched(video)
+        return Response(payload)
 
 
 class ProductVideosView(StorefrontAPIView):

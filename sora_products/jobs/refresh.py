@@ -26,6 +26,9 @@ def poll_interval(video: ProductVideo, job: RemoteJob | None = None) -> float:
     interval = float(
         app_settings.WEBHOOK_POLL_INTERVAL if provider_options.get("WEBHOOKS") else app_settings.POLL_INTERVAL
     )
+    if video.watched_until and video.watched_until > timezone.now():
+        # A shopper's page is waiting on it: ask sooner, still never sooner than the provider allows.
+        interval = min(interval, float(app_settings.WATCHED_POLL_INTERVAL))
     if job is not None and job.poll_after_ms:
         interval = max(interval, job.poll_after_ms / 1000)
     return interval

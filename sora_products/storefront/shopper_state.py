@@ -6,9 +6,12 @@ is one of a fixed set of sentences chosen by the row's status and error code.
 
 from __future__ import annotations
 
+import statistics
+import time
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sora_products.jobs import breaker
@@ -25,6 +28,13 @@ POLL_AFTER = {
 
 # While the provider is down, a page that stays open asks rarely.
 DELAYED_POLL_AFTER = 15.0
+
+# The progress estimate: how many recent videos it learns from, for how long, and where it stops.
+TYPICAL_SAMPLE = 20
+TYPICAL_CACHE_SECONDS = 60
+DEFAULT_TYPICAL_SECONDS = 90.0
+ESTIMATE_CAP = 95
+_typical: dict[tuple[str, str], tuple[float, float]] = {}
 
 
 @dataclass(frozen=True)
@@ -175,10 +185,44 @@ def _unmade(message: str, stand_in: dict[str, Any] | None) -> ShopperState:
     )
 
 
+def shown_progress(video: ProductVideo) -> int:
+    """The provider's progress where it reports one, else an honest estimate from the time the job has run.
+
+    The estimate divides the seconds since submit by how long this provider and model took lately
+    (``typical_seconds``) and stops at 95 %: only the finished video reaches 100.
+    """
+    reported = int(video.progress or 0)
+    if video.status not in (VideoStatus.QUEUED, VideoStatus.IN_PROGRESS) or not video.submit_started_at:
+        return reported
+    elapsed = (timezone.now() - video.submit_started_at).total_seconds()
+    estimate = int(min(ESTIMATE_CAP, 100 * elapsed / typical_seconds(video.provider, video.model)))
+    return max(reported, estimate)
+
+
+def typical_seconds(provider: str, model: str) -> float:
+    """The median time from submit to stored of the last videos of this provider and model (cached a minute)."""
+    key = (provider, model)
+    now = time.monotonic()
+    found = _typical.get(key)
+    if found is not None and found[0] > now:
+        return found[1]
+    rows = (
+        ProductVideo.objects.filter(provider=provider, model=model, status=VideoStatus.READY)
+        .exclude(submit_started_at=None)
+        .exclude(completed_at=None)
+        .order_by("-completed_at")
+        .values_list("submit_started_at", "completed_at")[:TYPICAL_SAMPLE]
+    )
+    durations = [(done - started).total_seconds() for started, done in rows if done > started]
+    seconds = statistics.median(durations) if durations else DEFAULT_TYPICAL_SECONDS
+    _typical[key] = (now + TYPICAL_CACHE_SECONDS, max(seconds, 1.0))
+    return _typical[key][1]
+
+
 def _own_state(video: ProductVideo, *, live: bool | None = None) -> ShopperState:
     """The shopper's view of ``video`` itself; ``live`` saves a query when the caller already knows it."""
     status = video.status
-    base = {"id": video.pk, "status": status, "progress": int(video.progress or 0)}
+    base = {"id": video.pk, "status": status, "progress": shown_progress(video)}
     if status == VideoStatus.READY:
         if live if live is not None else video.is_live:
             return ShopperState(

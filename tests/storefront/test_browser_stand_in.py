@@ -52,8 +52,14 @@ def test_a_stand_in_plays_at_once_and_the_exact_video_swaps_in(live_server, brow
     assert page.is_visible("[data-sora-progress]")
 
     exact = ProductVideo.objects.get(preset="worn", profile__height_cm=170)
+    page.evaluate("window.scrollTo(0, 0)")  # the shopper scrolled back up while waiting
     finish(exact, content=real_clip)
     page.wait_for_function(PLAYING, arg=exact.pk, timeout=15_000)
+    page.wait_for_function(
+        "() => { const r = document.querySelector('[data-sora-video]').getBoundingClientRect();"
+        " return r.top >= 0 && r.bottom <= window.innerHeight + 1; }",
+        timeout=5_000,
+    )  # the finished video scrolled into view
     assert page.text_content("[data-sora-message]") == "Your video is ready."
     assert "170 cm" in page.get_attribute(RESULT_VIDEO, "aria-label")
     assert page.is_hidden("[data-sora-progress]")

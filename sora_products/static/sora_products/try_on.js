@@ -92,6 +92,18 @@
     if (window.SoraPlayer) { window.SoraPlayer.bind(player); }
   };
 
+  // The finished video comes into view (at once for visitors who ask for reduced motion).
+  Widget.prototype.reveal = function () {
+    var box = this.videoBox;
+    var video = box.querySelector("video");
+    if (!box.scrollIntoView) { return; }
+    var calm = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    var scroll = function () { box.scrollIntoView({ behavior: calm ? "auto" : "smooth", block: "nearest" }); };
+    scroll();
+    // The box has its full height only once the video has a frame to show.
+    if (video) { video.addEventListener("loadeddata", scroll, { once: true }); }
+  };
+
   // The nearest live video of the same size and scene plays until the shopper's own one is live.
   Widget.prototype.showStandIn = function (standIn) {
     var key = "stand-in-" + standIn.video_id;
@@ -180,6 +192,7 @@
       if (this.shown !== String(data.id)) {
         this.showVideo(data);
         this.shown = String(data.id);
+        this.reveal();
       }
       return;
     }
