@@ -171,6 +171,9 @@ DEFAULTS: dict[str, Any] = {
         # asked (a stand-in or the showcase video plays until then); "never", only buckets made beforehand.
         "GENERATE": "always",
         "DEMAND_THRESHOLD": 3,
+        # Who the shoppers are, for `sora_generate --try-on --budget` until the shop has enough past asks.
+        "HEIGHT_MEAN_CM": 160,
+        "HEIGHT_SD_CM": 7,
     },
 }
 

@@ -200,6 +200,7 @@ class TryOnRequest(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     spec_key = models.CharField(max_length=64, blank=True)
+    profile = models.JSONField(default=dict, blank=True)
     session_key = models.CharField(max_length=64, db_index=True)
     ip_hash = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

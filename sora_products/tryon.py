@@ -241,7 +241,7 @@ def request_try_on(product: models.Model, profile: TryOnProfile, *, session_key:
     spec = build_spec(product, adapter, preset_name(), profile)
     content_type = ContentType.objects.get_for_model(product, for_concrete_model=True)
     bucket = {"content_type": content_type, "object_id": str(product.pk), "spec_key": spec.spec_key}
-    record = {"session_key": session_key[:64], "ip_hash": ip_hash[:64], **bucket}
+    record = {"session_key": session_key[:64], "ip_hash": ip_hash[:64], "profile": profile.as_dict(), **bucket}
     video = ProductVideo.objects.filter(**bucket).first()
     key = jobs.inputs_key(adapter, product)
     # A bucket dropped when the product changed, whose product is back as it was, is asked for again.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
@@ -33,6 +34,11 @@ class Command(BaseCommand):
         parser.add_argument("--all", action="store_true", help="Every product of the model.")
         parser.add_argument("--missing", action="store_true", help="Only products without a video of the preset.")
         parser.add_argument("--try-on", action="store_true", help="Pre-render the common try-on profiles.")
+        parser.add_argument(
+            "--budget",
+            type=Decimal,
+            help="With --try-on: spend up to this many USD on the buckets that serve the most shoppers at once.",
+        )
         parser.add_argument("--model", help="app_label.Model, when more than one product model is registered.")
         parser.add_argument("--yes", action="store_true", help="Do not ask before spending (for scripts).")
         parser.add_argument("--no-wait", action="store_true", help="Queue the videos and return at once.")
@@ -146,8 +152,36 @@ class Command(BaseCommand):
         for video in ProductVideo.objects.filter(pk__in=ids).exclude(status=VideoStatus.READY):
             self.stdout.write(f"  {video.product}: {video.get_status_display()}. {video.error_message}")
 
+    def try_on_within_budget(self, products: list[models.Model], options: dict) -> None:
+        from sora_products.tryon_plan import plan_prerender
+
+        plan = plan_prerender(products, options["budget"])
+        if not plan.products:
+            self.stdout.write("No wearable product with a photo: nothing to pre-render.")
+            return
+        source = "your shoppers' past asks" if plan.mix.source == "history" else "an assumed mix of shoppers"
+        self.stdout.write(
+            f"${options['budget']:.2f} buys {len(plan.to_make)} video(s) at ${plan.per_video} each; they serve an "
+            f"estimated {plan.coverage:.0%} of shoppers at once (now {plan.coverage_before:.0%}; from {source})."
+        )
+        if not plan.to_make or not self.confirmed(options["yes"], len(plan.to_make), plan.cost):
+            self.stdout.write("Nothing was spent.")
+            return
+        preset = app_settings.TRY_ON["PRESET"]
+        with transaction.atomic():
+            videos = [
+                jobs.request_video(product, preset, profile=profile, origin=Origin.COMMAND)[0]
+                for product, profile in plan.to_make
+            ]
+        self.stdout.write(f"Queued {len(videos)} try-on video(s).")
+        if not options["no_wait"]:
+            self.follow([v.pk for v in videos], options["timeout"])
+
     def try_on(self, products: list[models.Model], options: dict) -> None:
         from sora_products import tryon
+
+        if options.get("budget") is not None:
+            return self.try_on_within_budget(products, options)
 
         wearable = [p for p in products if get_adapter(p).is_wearable(p)]
         profiles = tryon.common_profiles()
