@@ -86,7 +86,8 @@ def render(
     source = source_picture(spec)
     mark = emulated_mark(spec.width)
     margin = max(8, spec.width // 40)
-    mark_at = (margin, spec.height - mark.height - margin)
+    # Top right: the storefront puts its AI label top left and its buttons bottom right.
+    mark_at = (spec.width - mark.width - margin, margin)
     camera = Camera(spec.width, spec.height, spec.motion_seed or spec.backdrop_prompt)
     frame_count = max(1, round(spec.seconds * settings.fps))
     sprite_every = max(1, frame_count // SPRITE_TILES)

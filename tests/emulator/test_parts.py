@@ -160,3 +160,34 @@ def test_job_status_rises_with_time():
     assert job.live_status(105.0) == ("in_progress", 49)
     assert job.live_status(130.0) == ("in_progress", 99)  # deadline passed, render not finished
     assert len(job.to_dict(101.0)) == 13
+
+
+def test_the_emulated_mark_sits_top_right_clear_of_the_storefronts_label_and_buttons(tmp_path):
+    """The storefront's AI label is top left and its buttons bottom right; the burned-in mark avoids both."""
+    import av
+    from PIL import Image as PILImage
+
+    from sora_products.emulator.renderer import RenderSettings, render
+    from sora_products.emulator.store import RenderSpec
+
+    white = tmp_path / "white.png"
+    PILImage.new("RGB", (360, 640), (255, 255, 255)).save(white)
+    result = render(
+        RenderSpec(360, 640, 1, "white", str(white)), str(tmp_path / "out"), RenderSettings.for_mode(fast=True)
+    )
+    with av.open(result.video) as container:
+        frame = next(container.decode(video=0)).to_image().convert("L")
+
+    def darkness(box):
+        pixels = list(frame.crop(box).getdata())
+        return 255 - sum(pixels) / len(pixels)
+
+    corner = (360 // 3, 640 // 12)
+    top_right = darkness((360 - corner[0], 0, 360, corner[1]))
+    assert top_right > 15  # the translucent badge darkens the white frame there
+    for box in (
+        (0, 0, corner[0], corner[1]),
+        (360 - corner[0], 640 - corner[1], 360, 640),
+        (0, 640 - corner[1], corner[0], 640),
+    ):
+        assert darkness(box) < 3, box

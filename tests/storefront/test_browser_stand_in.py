@@ -86,3 +86,21 @@ def test_on_demand_the_showcase_plays_with_a_sentence_until_enough_shoppers_ask(
     assert "cm tall" not in page.get_attribute(RESULT_VIDEO, "aria-label")
     assert page.is_hidden("[data-sora-progress]")
     assert not ProductVideo.objects.filter(preset="worn").exists()
+
+
+def test_without_javascript_the_watch_link_sits_below_the_videos_own_controls(
+    live_server, browser, settings, real_clip, artifacts_dir
+):
+    settings.ROOT_URLCONF = "tests.storefront.urls"
+    settings.MEDIA_URL = MEDIA_URL
+    product = dress()
+    finish(ProductVideo.objects.for_product(product).get(preset="showcase"), content=real_clip)
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(live_server.url + product.get_absolute_url())
+    link = page.locator(".product__media .sora-player__link")
+    video = page.locator(".product__media video")
+    assert link.is_visible()
+    assert link.bounding_box()["y"] >= video.bounding_box()["y"] + video.bounding_box()["height"] - 1
+    page.locator(".product__media").screenshot(path=str(artifacts_dir / "player-no-javascript-phone.png"))
+    context.close()
