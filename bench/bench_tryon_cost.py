@@ -4,9 +4,9 @@ Run: ``.venv/bin/python bench/bench_tryon_cost.py [--shoppers 1000] [--seed 7]``
 SQLite database with 10 wearable products and sends every simulated shopper through the real code
 path (``tryon.request_try_on``: spec, bucket lookup, get_or_create, TryOnRequest). Heights are normal
 around 160 cm with a 7 cm spread; 4 sizes and 2 scenes. It counts distinct ProductVideos (paid
-generations) against one generation per ask and prices both with ``budget.estimate_cost``. Prints the
-main scenario (uniform choices, the shop's default 5 cm step) with ok/FAIL against the 20x target,
-then other scenarios for context. Always exits 0.
+generations) against one generation per ask and prices both with ``budget.estimate_cost``, for one
+day's scenarios, for context. The targets now live in ``bench_tryon_month.py`` (issue 15: issue 8's
+20x for one day of 1,000 shoppers could not be met, as its arithmetic showed). Always exits 0.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-TARGET_RATIO = 20.0
 PRODUCTS = 10
 SIZES = ["S", "M", "L", "XL"]
 SCENES = ["studio", "street"]
@@ -176,7 +175,7 @@ def main() -> int:
     combos = PRODUCTS * len(SIZES) * len(SCENES)
     print(f"{args.shoppers} shoppers, {PRODUCTS} products x {len(SIZES)} sizes x {len(SCENES)} scenes "
           f"= {combos} combinations before height; heights N(160 cm, 7 cm)")
-    for index, (scenario, result) in enumerate(results):
+    for scenario, result in results:
         naive = args.shoppers * result["per_video"]
         paid = result["generations"] * result["per_video"]
         ratio = args.shoppers / result["generations"]
@@ -191,8 +190,6 @@ def main() -> int:
             line += f" ({result['prerendered']} pre-rendered)"
         if scenario.shopper_daily is not None:
             line += f"; {result['refused']} asks answered at once that today's try-on budget is used up"
-        if index == 0:
-            line += f" (target >= {TARGET_RATIO:.0f}x) {'ok' if ratio >= TARGET_RATIO else 'FAIL'}"
         print(line)
     print(f"ceiling for the brief's case even with one height bucket: {args.shoppers}/{combos} = "
           f"{args.shoppers / combos:.1f}x")

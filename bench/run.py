@@ -18,6 +18,7 @@ ORDER = [
     "bench_outage.py",
     "bench_protocols.py",
     "bench_tryon_cost.py",
+    "bench_tryon_month.py",
 ]
 
 
