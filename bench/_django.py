@@ -32,3 +32,18 @@ def setup(name: str) -> str:
 
 def verdict(ok: bool) -> str:
     return "ok" if ok else "FAIL"
+
+
+def setup_demo(workdir: Path) -> None:
+    """The demo shop's own settings on a throw-away SQLite file and media folder in ``workdir``, migrated."""
+    sys.path.insert(0, str(ROOT))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "demo_shop.settings"
+    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    os.environ["DJANGO_MEDIA_ROOT"] = str(workdir / "media")
+    os.environ["DJANGO_DEBUG"] = "0"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)

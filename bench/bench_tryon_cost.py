@@ -12,7 +12,6 @@ day's scenarios, for context. The targets now live in ``bench_tryon_month.py`` (
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import sys
 import tempfile
@@ -55,16 +54,9 @@ SCENARIOS = [
 
 
 def configure(workdir: Path) -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "demo_shop.settings"
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    os.environ["DJANGO_MEDIA_ROOT"] = str(workdir / "media")
-    os.environ["DJANGO_DEBUG"] = "0"
-    import django
+    from _django import setup_demo
 
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    setup_demo(workdir)
 
 
 def use_settings(step_cm: int, shopper_daily: Decimal | None) -> None:

@@ -14,7 +14,6 @@ their own size and scene at once) and the month against the targets of issue 15,
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import sys
 import tempfile
@@ -71,16 +70,9 @@ class Month:
 
 
 def configure(workdir: Path) -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "demo_shop.settings"
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    os.environ["DJANGO_MEDIA_ROOT"] = str(workdir / "media")
-    os.environ["DJANGO_DEBUG"] = "0"
-    import django
+    from _django import setup_demo
 
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    setup_demo(workdir)
 
 
 def use_settings(policy: str) -> None:
