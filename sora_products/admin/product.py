@@ -23,6 +23,7 @@ from sora_products.admin.cards import video_cards
 from sora_products.admin.display import money
 from sora_products.admin.generate import MAX_PRODUCTS, Outcome, PresetPlan, generate, plan_all
 from sora_products.admin.notices import warn_once
+from sora_products.admin.prerender import prerender_try_on
 from sora_products.labels import preset_label
 from sora_products.models import Origin, ProductVideo
 from sora_products.photo_check import photo_problem
@@ -235,8 +236,8 @@ class VideoProductAdminMixin:
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # Django's own action machinery checks has_generate_video_permission() for the action.
-        if self.actions is not None and generate_videos not in self.actions:
-            self.actions = [*self.actions, generate_videos]
+        if self.actions is not None:
+            self.actions = [*self.actions, *(a for a in (generate_videos, prerender_try_on) if a not in self.actions)]
         # A shop with its own change form keeps it and can include our button template.
         if self.change_form_template is None:
             self.change_form_template = self.video_change_form_template
