@@ -198,7 +198,7 @@ class TryOnRequest(models.Model):
         ProductVideo, on_delete=models.CASCADE, related_name="try_on_requests", null=True, blank=True
     )
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, null=True, blank=True)
-    object_id = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=191, blank=True)
     spec_key = models.CharField(max_length=64, blank=True)
     profile = models.JSONField(default=dict, blank=True)
     session_key = models.CharField(max_length=64, db_index=True)

@@ -19,6 +19,7 @@ from sora_products.references import ReferenceImageError, build_reference
 
 CHECK_SIZE = (360, 640)  # small: every problem of the photo shows up, the decode stays cheap
 CACHE_SECONDS = 24 * 3600
+UNREADABLE_CACHE_SECONDS = 5 * 60
 
 
 def photo_problem(product: models.Model) -> str | None:
@@ -35,7 +36,8 @@ def photo_problem(product: models.Model) -> str | None:
     found = cache.get(cache_key)
     if found is None:
         found = _check(photo)
-        cache.set(cache_key, found, CACHE_SECONDS)
+        # A storage that failed once may answer the next time: try again soon, not tomorrow.
+        cache.set(cache_key, found, UNREADABLE_CACHE_SECONDS if found == ("unreadable",) else CACHE_SECONDS)
     # The cache keeps what was found, untranslated: staff in another language read it in theirs.
     if found == ():
         return None

@@ -29,7 +29,10 @@ def process_video(video_id: int) -> str:
 
 
 def sync_videos() -> int:
-    """The periodic safety net (a django-q2 schedule): hands every due row to a worker."""
+    """The periodic safety net (a django-q2 schedule): makes try-on buckets whose demand is met, hands due rows on."""
+    from sora_products import tryon
+
+    tryon.make_demanded()
     return jobs.sync()
 
 

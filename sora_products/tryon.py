@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -26,7 +26,7 @@ from sora_products.catalog import ProductAdapter, get_adapter
 from sora_products.conf import app_settings
 from sora_products.models import ACTIVE_STATUSES, Origin, ProductVideo, TryOnRequest, VideoStatus
 from sora_products.photo_check import photo_problem
-from sora_products.specs import TryOnProfile, VideoSpec, bucket_height, build_spec
+from sora_products.specs import SpecError, TryOnProfile, VideoSpec, bucket_height, build_spec
 
 # The heights and how many of the middle sizes ``common_profiles`` covers, unless TRY_ON says otherwise.
 COMMON_HEIGHTS_CM = (155, 175)
@@ -256,7 +256,8 @@ def request_try_on(product: models.Model, profile: TryOnProfile, *, session_key:
             return Ask(video=None, created=False, request=ask, product=product, profile=profile)
         record = None
     if unpaid:
-        check_pending(session_key)
+        if record is not None:  # the shared demand that crosses the threshold is not one session's ask
+            check_pending(session_key)
         check_budget(estimate(spec))
     # get_or_create under the unique constraint: shoppers asking at the same moment share one row.
     video, created = jobs.get_or_create_video(content_type, str(product.pk), spec, origin=Origin.SHOPPER, key=key)
@@ -265,6 +266,66 @@ def request_try_on(product: models.Model, profile: TryOnProfile, *, session_key:
         ask = TryOnRequest.objects.filter(video=video, session_key=session_key[:64]).latest("pk")
         return Ask(video=video, created=created, request=ask, product=product, profile=profile)
     return _asked(video, created, record, product, profile)
+
+
+def bucket_video(product: models.Model, profile: TryOnProfile) -> ProductVideo | None:
+    """The current row serving this product and profile's bucket, if one exists (nothing is created)."""
+    adapter = get_adapter(product)
+    product = adapter.get_video_product(product)
+    try:
+        spec = build_spec(product, adapter, preset_name(), profile)
+    except SpecError:
+        return None
+    return ProductVideo.objects.for_product(product).filter(spec_key=spec.spec_key, outdated=False).first()
+
+
+def make_demanded() -> int:
+    """Make the on-demand buckets whose distinct sessions reached the threshold but no single ask saw it.
+
+    Asks answered inside request transactions (ATOMIC_REQUESTS) don't see each other's uncommitted rows,
+    so three simultaneous first asks may each count fewer than three; the sync pass settles it here.
+    Demand for a spec the product no longer has (it changed since) makes nothing. Returns how many were made.
+    """
+    if generation_policy() != "on_demand" or not is_enabled():
+        return 0
+    buckets = (
+        TryOnRequest.objects.filter(video__isnull=True, content_type__isnull=False)
+        .values("content_type_id", "object_id", "spec_key")
+        .annotate(sessions=Count("session_key", distinct=True))
+        .filter(sessions__gte=demand_threshold())
+    )
+    made = 0
+    for bucket in buckets:
+        asks = TryOnRequest.objects.filter(
+            video__isnull=True,
+            content_type_id=bucket["content_type_id"],
+            object_id=bucket["object_id"],
+            spec_key=bucket["spec_key"],
+        )
+        first = asks.exclude(profile={}).first()
+        model = ContentType.objects.get_for_id(bucket["content_type_id"]).model_class()
+        product = model._default_manager.filter(pk=bucket["object_id"]).first() if model else None
+        if first is None or product is None:
+            continue
+        adapter = get_adapter(product)
+        profile = TryOnProfile(**first.profile)
+        spec = build_spec(product, adapter, preset_name(), profile)
+        if spec.spec_key != bucket["spec_key"]:
+            continue
+        try:
+            check_budget(estimate(spec))
+        except BudgetSpent:
+            continue
+        video, _created = jobs.get_or_create_video(
+            ContentType.objects.get_for_id(bucket["content_type_id"]),
+            bucket["object_id"],
+            spec,
+            origin=Origin.SHOPPER,
+            key=jobs.inputs_key(adapter, product),
+        )
+        asks.update(video=video)
+        made += 1
+    return made
 
 
 def _asked(video: ProductVideo, created: bool, record: dict, product: models.Model, profile: TryOnProfile) -> Ask:

@@ -11,6 +11,7 @@ ask for exactly.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter
 from collections.abc import Iterable
@@ -23,7 +24,7 @@ from django.db import models
 from sora_products import budget
 from sora_products.catalog import get_adapter
 from sora_products.conf import app_settings
-from sora_products.models import ACTIVE_STATUSES, ProductVideo, TryOnRequest, VideoStatus
+from sora_products.models import ACTIVE_STATUSES, ProductVideo, TryOnRequest
 from sora_products.specs import SpecError, TryOnProfile, bucket_height, build_spec
 
 MIN_HISTORY = 200
@@ -104,40 +105,92 @@ def shopper_mix() -> ShopperMix:
     return ShopperMix(assumed_heights(), _shares(even, sizes), _shares(even, scenes), "assumed")
 
 
-def coverage(lines: dict[Line, set[int]], mix: ShopperMix, product_count: int) -> float:
+def product_shares(products: list[models.Model], mix: ShopperMix) -> list[float]:
+    """Each product's share of shoppers: its share of past asks with a history, else an even share."""
+    if mix.source != "history":
+        return [1 / len(products)] * len(products)
+    from sora_products.storefront import product_key
+
+    index = {product_key(product): n for n, product in enumerate(products)}
+    counts = Counter(
+        index.get((content_type_id, object_id))
+        for content_type_id, object_id in TryOnRequest.objects.values_list("content_type_id", "object_id")[:100_000]
+    )
+    total = sum(count for n, count in counts.items() if n is not None)
+    if not total:
+        return [1 / len(products)] * len(products)
+    return [counts.get(n, 0) / total for n in range(len(products))]
+
+
+def coverage(lines: dict[Line, set[int]], mix: ShopperMix, shares: list[float]) -> float:
     """The share of shoppers served at once by live buckets ``lines`` ({(product, size, scene): heights})."""
     reach = int(app_settings.TRY_ON.get("STAND_IN_CM", 10) or 0)
     served = 0.0
-    for (_product, size, scene), made in lines.items():
-        weight = mix.sizes.get(size, 0) * mix.scenes.get(scene, 0) / product_count
+    for (product, size, scene), made in lines.items():
+        weight = mix.sizes.get(size, 0) * mix.scenes.get(scene, 0) * shares[product]
         served += weight * sum(share for h, share in mix.heights.items() if any(abs(h - m) <= reach for m in made))
     return served
 
 
-def _made_buckets(products: list[models.Model]) -> dict[Line, set[int]]:
-    """The buckets already live or being made: they cost nothing more and already serve shoppers."""
+def _existing_buckets(products: list[models.Model]) -> tuple[dict[Line, set[int]], set[tuple[Line, int]]]:
+    """Buckets live or being made (they cost nothing more and serve shoppers), and buckets whose row is dead.
+
+    A dead row (failed, canceled, rejected, parked) would be handed back unchanged by an ask, so the plan
+    cannot buy that bucket: it is left out, not counted as made.
+    """
     from sora_products.storefront import product_key
 
     keys = {product_key(product): index for index, product in enumerate(products)}
-    rows = ProductVideo.objects.filter(
-        preset=app_settings.TRY_ON["PRESET"], outdated=False, status__in=[*ACTIVE_STATUSES, VideoStatus.READY]
-    ).values_list("content_type_id", "object_id", "profile")
+    rows = ProductVideo.objects.filter(preset=app_settings.TRY_ON["PRESET"], outdated=False)
+    live = set(rows.live().values_list("pk", flat=True))
     made: dict[Line, set[int]] = {}
-    for content_type_id, object_id, profile in rows:
+    dead: set[tuple[Line, int]] = set()
+    for pk, content_type_id, object_id, profile, status in rows.values_list(
+        "pk", "content_type_id", "object_id", "profile", "status"
+    ):
         index = keys.get((content_type_id, object_id))
-        if index is not None and {"height_cm", "size", "scene"} <= set(profile):
-            made.setdefault((index, profile["size"], profile["scene"]), set()).add(int(profile["height_cm"]))
-    return made
+        if index is None or not {"height_cm", "size", "scene"} <= set(profile):
+            continue
+        line, height = (index, profile["size"], profile["scene"]), int(profile["height_cm"])
+        if pk in live or status in ACTIVE_STATUSES:
+            made.setdefault(line, set()).add(height)
+        else:
+            dead.add((line, height))
+    return made, dead
+
+
+def _best_in_line(line: Line, made: set[int], weight: float, mix: ShopperMix, reach: int, dead: set) -> tuple:
+    """(gain, exact share, height) of the best bucket still to buy in one line, or None."""
+    unserved = [h for h in mix.heights if not any(abs(h - m) <= reach for m in made)]
+    best = None
+    for height in unserved:
+        if (line, height) in dead:
+            continue
+        gain = weight * sum(mix.heights[h] for h in unserved if abs(h - height) <= reach)
+        # On a tie, the bucket more shoppers ask for exactly: they get their own video, not a stand-in.
+        rank = (round(gain, 12), mix.heights[height], -height)
+        if gain > 1e-12 and (best is None or rank > best):
+            best = rank
+    return best
 
 
 def plan_prerender(products: Iterable[models.Model], budget_usd: Decimal) -> PrerenderPlan:
-    """The buckets to make for ``budget_usd``, chosen by the shoppers each newly serves at once."""
+    """The buckets to make for ``budget_usd``, chosen by the shoppers each newly serves at once.
+
+    Products are the ones the storefront offers try-on for, each as the product it shares videos with
+    (an Oscar variant plans its parent's buckets once).
+    """
+    from sora_products import tryon
+
     preset = app_settings.TRY_ON["PRESET"]
-    candidates, per_video = [], None
+    candidates, seen, per_video = [], set(), None
     for product in products:
         adapter = get_adapter(product)
-        if not adapter.is_wearable(product) or adapter.get_source_image(product) is None:
+        product = adapter.get_video_product(product)
+        identity = (type(product), product.pk)
+        if identity in seen or not tryon.offers_try_on(product, adapter):
             continue
+        seen.add(identity)
         candidates.append(product)
         if per_video is None:
             try:
@@ -148,30 +201,34 @@ def plan_prerender(products: Iterable[models.Model], budget_usd: Decimal) -> Pre
     if not candidates:
         return plan
     mix = plan.mix = shopper_mix()
-    made = _made_buckets(candidates)
-    plan.coverage_before = coverage(made, mix, len(candidates))
+    shares = product_shares(candidates, mix)
+    made, dead = _existing_buckets(candidates)
+    plan.coverage_before = coverage(made, mix, shares)
     affordable = int(budget_usd / plan.per_video) if plan.per_video > 0 else 0
     reach = int(app_settings.TRY_ON.get("STAND_IN_CM", 10) or 0)
-    heights = list(mix.heights)
-    lines = [(index, size, scene) for index in range(len(candidates)) for size in mix.sizes for scene in mix.scenes]
-    for _ in range(affordable):
-        best, best_rank = None, (1e-12, 0.0)
-        for line in lines:
-            chosen = made.get(line, set())
-            weight = mix.sizes[line[1]] * mix.scenes[line[2]] / len(candidates)
-            unserved = [h for h in heights if not any(abs(h - m) <= reach for m in chosen)]
-            for height in unserved:
-                gain = weight * sum(mix.heights[h] for h in unserved if abs(h - height) <= reach)
-                # On a tie, the bucket more shoppers ask for exactly: they get their own video, not a stand-in.
-                rank = (round(gain, 12), mix.heights[height])
-                if rank > best_rank:
-                    best, best_rank = (line, height), rank
-        if best is None:
-            break
-        (index, size, scene), height = best
-        made.setdefault((index, size, scene), set()).add(height)
+    weights = {
+        (index, size, scene): shares[index] * mix.sizes[size] * mix.scenes[scene]
+        for index in range(len(candidates))
+        for size in mix.sizes
+        for scene in mix.scenes
+    }
+    # Lines are independent: buying in one changes no other line's best, so a heap re-scores one line a pick.
+    heap = []
+    for line, weight in weights.items():
+        best = _best_in_line(line, made.get(line, set()), weight, mix, reach, dead)
+        if best is not None:
+            heap.append((tuple(-x for x in best), line))
+    heapq.heapify(heap)
+    while heap and len(plan.to_make) < affordable:
+        negative, line = heapq.heappop(heap)
+        height = int(negative[2])
+        made.setdefault(line, set()).add(height)
+        index, size, scene = line
         plan.to_make.append((candidates[index], TryOnProfile(height_cm=height, size=size, scene=scene)))
-    plan.coverage = coverage(made, mix, len(candidates))
+        best = _best_in_line(line, made[line], weights[line], mix, reach, dead)
+        if best is not None:
+            heapq.heappush(heap, (tuple(-x for x in best), line))
+    plan.coverage = coverage(made, mix, shares)
     return plan
 
 

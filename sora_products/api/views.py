@@ -213,7 +213,7 @@ class VideoStatusView(StorefrontAPIView):
             raise NotFound(_("There is no such video."), code="not_found")
         payload = state_payload(video, request)
         if not payload["done"]:
-            mark_watched(video)
+            mark_watched(video, request.session.session_key or "")
         return Response(payload)
 
 

@@ -21,12 +21,12 @@ logger = logging.getLogger(__name__)
 RUNNING = [VideoStatus.QUEUED, VideoStatus.IN_PROGRESS]
 
 
-def poll_interval(video: ProductVideo, job: RemoteJob | None = None) -> float:
+def poll_interval(video: ProductVideo, job: RemoteJob | None = None, *, watched: bool = True) -> float:
     provider_options = app_settings.PROVIDERS.get(video.provider, {})
     interval = float(
         app_settings.WEBHOOK_POLL_INTERVAL if provider_options.get("WEBHOOKS") else app_settings.POLL_INTERVAL
     )
-    if video.watched_until and video.watched_until > timezone.now():
+    if watched and video.watched_until and video.watched_until > timezone.now():
         # A shopper's page is waiting on it: ask sooner, still never sooner than the provider allows.
         interval = min(interval, float(app_settings.WATCHED_POLL_INTERVAL))
     if job is not None and job.poll_after_ms:
@@ -63,7 +63,7 @@ def refresh(video: ProductVideo) -> Step:
     except TransientError as exc:
         return breaker.back_off(video, exc, expect=RUNNING)
     except RateLimited as exc:
-        wait = exc.retry_after or poll_interval(video)
+        wait = exc.retry_after or poll_interval(video, watched=False)  # a provider asking us to slow down
         update_row(video, next_check_at=later(wait))
         return Step(video.status, check_in=wait)
     except ProviderError as exc:

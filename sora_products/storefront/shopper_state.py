@@ -137,6 +137,8 @@ def _stand_in_message(state: ShopperState, video: ProductVideo, stand_in: Produc
             _("Shown on a %(shown)s cm model. Yours, at %(height)s cm, is made and waits for the shop to check it.")
             % heights
         )
+    if state.state == "blocked":  # it will start later: say why, don't say it can't be made
+        return _("Shown on a %(shown)s cm model.") % heights + " " + state.message
     return _("Shown on a %(shown)s cm model. A video at your height, %(height)s cm, can't be made right now.") % heights
 
 
@@ -192,6 +194,8 @@ def shown_progress(video: ProductVideo) -> int:
     (``typical_seconds``) and stops at 95 %: only the finished video reaches 100.
     """
     reported = int(video.progress or 0)
+    if video.status == VideoStatus.STORING:
+        return max(reported, ESTIMATE_CAP)  # made, being saved: never back below the estimate it passed
     if video.status not in (VideoStatus.QUEUED, VideoStatus.IN_PROGRESS) or not video.submit_started_at:
         return reported
     elapsed = (timezone.now() - video.submit_started_at).total_seconds()

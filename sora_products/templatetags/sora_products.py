@@ -246,7 +246,8 @@ def try_on(context: template.Context, product: Any) -> dict[str, Any]:
     else:
         unmade = _unmade_profile(request)
         if unmade is not None:
-            state = unmade_state(product, unmade)
+            video = tryon.bucket_video(product, TryOnProfile(**unmade))  # made since the redirect?
+            state = shopper_state(video) if video is not None else unmade_state(product, unmade)
             choice.update(unmade)
     result_player, shown_key = None, ""
     if state is not None and state.ready:

@@ -132,3 +132,56 @@ def test_twenty_sessions_at_once_cross_the_threshold_into_one_generation(setting
     video = worn(product).get()
     assert TryOnRequest.objects.filter(video=video).count() == 20
     assert TryOnRequest.objects.filter(video__isnull=True).count() == 0
+
+
+def test_demand_that_no_single_ask_saw_cross_the_threshold_is_made_by_the_sync_pass(settings):
+    """Asks answered in request transactions can't see each other's rows; the sync pass counts them after."""
+    from sora_products.tasks import sync_videos
+
+    policy(settings, "on_demand")
+    product = dress()
+    profile = TryOnProfile.from_choices(170, "M", "studio")
+    for number in range(2):
+        tryon.request_try_on(product, profile, session_key=f"s{number}")
+    seen = TryOnRequest.objects.first()
+    # A third ask that counted before the other two had committed: recorded, but it made nothing.
+    TryOnRequest.objects.create(
+        session_key="s2",
+        content_type=seen.content_type,
+        object_id=seen.object_id,
+        spec_key=seen.spec_key,
+        profile=profile.as_dict(),
+    )
+    assert not worn(product).exists()
+    sync_videos()
+    video = worn(product).get()
+    assert video.profile == profile.as_dict()
+    assert TryOnRequest.objects.filter(video=video).count() == 3
+    assert TryOnRequest.objects.filter(video__isnull=True).count() == 0
+
+
+def test_the_ask_that_crosses_the_threshold_is_not_refused_for_its_own_pending_videos(settings):
+    policy(settings, "on_demand", MAX_PENDING_PER_SESSION=1)
+    product, other = dress(), dress()
+    tryon.request_try_on(other, TryOnProfile.from_choices(150, "M", "studio"), session_key="busy")
+    tryon.request_try_on(other, TryOnProfile.from_choices(150, "M", "studio"), session_key="b")
+    tryon.request_try_on(other, TryOnProfile.from_choices(150, "M", "studio"), session_key="c")
+    profile = TryOnProfile.from_choices(170, "M", "studio")
+    tryon.request_try_on(product, profile, session_key="x")
+    tryon.request_try_on(product, profile, session_key="y")
+    ask = tryon.request_try_on(product, profile, session_key="busy")  # busy already waits on another video
+    assert ask.video is not None and ask.created
+
+
+def test_an_old_link_of_an_unmade_ask_shows_the_bucket_once_it_is_being_made(client, settings):
+    policy(settings, "on_demand")
+    product = dress()
+    data = {"product": product_ref(product), "height_cm": "170", "size": "M", "scene": "studio"}
+    location = client.post(FORM_URL, data)["Location"].split("#")[0]
+    assert "once a few more shoppers ask" in client.get(location).content.decode()
+    ask(product)
+    ask(product)  # the third session: the bucket is made
+    html = client.get(location).content.decode()
+    section = html[html.index('<section class="sora-try-on"') :]
+    assert "once a few more shoppers ask" not in section
+    assert "Your video is in the queue" in section

@@ -81,3 +81,40 @@ def test_the_command_prints_what_the_budget_buys_and_asks_before_spending(settin
     assert "$4.00 buys 5 video(s) at $0.80 each; they serve an estimated" in text
     assert "of shoppers at once (now 0%; from an assumed mix of shoppers)" in text
     assert ProductVideo.objects.filter(preset="worn").count() == 5
+
+
+def test_a_bucket_whose_video_failed_is_not_bought_again_nor_counted_as_served():
+    from sora_products.models import VideoStatus
+
+    product = dress()
+    failed = ready_video(product, "worn", profile=TryOnProfile.from_choices(160, "M", "studio"))
+    ProductVideo.objects.filter(pk=failed.pk).update(status=VideoStatus.FAILED)
+    plan = tryon_plan.plan_prerender([product], Decimal("8.00"))
+    assert plan.coverage_before == 0.0
+    assert TryOnProfile(160, "M", "studio") not in [profile for _product, profile in plan.to_make]
+
+
+def test_with_a_history_the_products_shoppers_ask_about_come_first():
+    from django.contrib.contenttypes.models import ContentType
+
+    quiet, popular = dress(), dress()
+    content_type = ContentType.objects.get_for_model(popular)
+    TryOnRequest.objects.bulk_create(
+        TryOnRequest(
+            session_key=f"s{n}",
+            content_type=content_type,
+            object_id=str(popular.pk),
+            profile={"height_cm": 160, "size": "M", "scene": "studio"},
+        )
+        for n in range(200)
+    )
+    plan = tryon_plan.plan_prerender([quiet, popular], Decimal("0.80"))
+    assert [product for product, _profile in plan.to_make] == [popular]
+    assert math.isclose(plan.coverage, 1.0)
+
+
+def test_a_product_the_storefront_offers_no_try_on_for_is_not_planned():
+    lamp = dress(category="home")
+    broken = dress(photo=b"not an image")
+    plan = tryon_plan.plan_prerender([lamp, broken], Decimal("20.00"))
+    assert plan.products == [] and plan.to_make == []

@@ -122,3 +122,13 @@ def test_a_multipart_post_without_a_boundary_is_a_400_with_a_sentence():
     response = browser.generic("POST", TRY_ON_URL, b"height_cm=170", content_type="multipart/form-data")
     assert response.status_code == 400
     assert response.json()["detail"].startswith("The request could not be read.")
+
+
+def test_a_blocked_own_video_with_a_stand_in_says_it_waits_not_that_it_cant_be_made(client):
+    product = dress()
+    made(product, 165)
+    data = ask(client, product, height=170).json()
+    ProductVideo.objects.filter(pk=data["id"]).update(status=VideoStatus.BLOCKED, error_code="quota")
+    status = client.get(data["status_url"]).json()
+    assert status["message"].startswith("Shown on a 165 cm model. The video service is busy right now.")
+    assert "can't be made" not in status["message"]

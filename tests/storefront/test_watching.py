@@ -107,3 +107,23 @@ def test_the_estimate_learns_how_long_this_provider_and_model_take():
         submit_started_at=now - datetime.timedelta(seconds=15),
     )
     assert states.shown_progress(video) == 50
+
+
+def test_only_a_session_that_asked_marks_a_video_and_the_next_check_moves_forward(client):
+    from django.test import Client
+
+    video = asked(client)
+    far = timezone.now() + datetime.timedelta(seconds=120)  # booked far ahead, as with webhooks
+    ProductVideo.objects.filter(pk=video.pk).update(watched_until=None, next_check_at=far)
+    url = reverse("sora_products:api:video-status", kwargs={"pk": video.pk})
+    assert Client().get(url).status_code == 200  # a stranger walking ids
+    assert ProductVideo.objects.get(pk=video.pk).watched_until is None
+    client.get(url)
+    video.refresh_from_db()
+    assert video.watched_until is not None
+    assert video.next_check_at < timezone.now() + datetime.timedelta(seconds=3)
+
+
+def test_saving_the_finished_video_never_moves_the_bar_back():
+    video = ProductVideo(provider="p", model="m", status=VideoStatus.STORING, progress=0)
+    assert states.shown_progress(video) == 95

@@ -199,7 +199,7 @@
     if (data.stand_in) { this.showStandIn(data.stand_in); }
     if (data.done) {
       this.hideProgress();
-      this.say(data.message, !data.stand_in);
+      this.say(data.message, !data.stand_in && data.state !== "not_made");
     } else {
       this.say(data.message, false);
       this.showProgress(data);
