@@ -4,8 +4,9 @@ Run: ``.venv/bin/python bench/bench_tryon_month.py [--days 30] [--shoppers 1000]
 SQLite database; every shopper goes through ``tryon.request_try_on`` (spec, bucket, demand, get_or_create)
 and their answer through the storefront's own state (``shopper_state`` / ``unmade_state``: exact video,
 stand-in or nothing). Heights N(160 cm, 7 cm), 4 sizes, 2 scenes, new sessions every day, budget caps
-off; videos asked for on a day are made by the next (each generation counted, none made faster than a
-day). Catalogues: 10 products asked evenly, and a long tail of 500 with Zipf popularity (s = 1.1).
+off; shoppers come evenly over the day (1,000 a day: one every 86 s) and a video asked for is live
+``--minutes`` (3) later, so a shopper a few minutes after another plays what the first one asked for.
+Catalogues: 10 products asked evenly, and a long tail of 500 with Zipf popularity (s = 1.1).
 Prints each policy's daily curve (paid generations, cost, share of asks that start playing a video of
 their own size and scene at once) and the month against the targets of issue 15, with ok/FAIL, plus
 50 concurrent asks for one bucket. Always exits 0.
@@ -131,17 +132,19 @@ def catalogue(count: int) -> list:
     return products
 
 
-def make_ready() -> int:
-    """Every video asked for so far is made (overnight): it is live from the next day on."""
+def make_ready(pks: list[int] | None = None) -> int:
+    """The videos asked for (``pks``, else all) are made: live from now on."""
     from django.utils import timezone
 
     from sora_products import live_counter
     from sora_products.models import ProductVideo, VideoStatus
 
-    made = ProductVideo.objects.filter(status=VideoStatus.REQUESTED).update(
-        status=VideoStatus.READY, progress=100, completed_at=timezone.now()
-    )
-    live_counter.changed()
+    rows = ProductVideo.objects.filter(status=VideoStatus.REQUESTED)
+    if pks is not None:
+        rows = rows.filter(pk__in=pks)
+    made = rows.update(status=VideoStatus.READY, progress=100, completed_at=timezone.now())
+    if made:
+        live_counter.changed()
     return made
 
 
@@ -169,7 +172,7 @@ def played_at_once(ask) -> bool:
     return state.ready or bool(state.stand_in and state.stand_in["height_cm"] is not None)
 
 
-def simulate(run: Run, days: int, shoppers: int, seed: int) -> Month:
+def simulate(run: Run, days: int, shoppers: int, seed: int, minutes: float) -> Month:
     from sora_products import budget, tryon
     from sora_products.models import ProductVideo
     from sora_products.specs import TryOnProfile
@@ -181,20 +184,29 @@ def simulate(run: Run, days: int, shoppers: int, seed: int) -> Month:
     month.prerendered = prerender(run, products)
     weights = [1 / (rank + 1) ** ZIPF_S for rank in range(len(products))] if run.zipf else None
     rng = random.Random(seed)
+    # How many shoppers come while one video is made (1,000 a day: one every 86.4 s).
+    lag = max(1, round(minutes * 60 / (86_400 / shoppers)))
+    making: list[tuple[int, int]] = []  # (the shopper number at which it is live, video id)
     started = time.perf_counter()
     for day in range(days):
         before = ProductVideo.objects.count()
         served = 0
         for number in range(shoppers):
+            clock = day * shoppers + number
+            due = [pk for at, pk in making if at <= clock]
+            if due:
+                make_ready(due)
+                making = [(at, pk) for at, pk in making if at > clock]
             product = rng.choices(products, weights=weights)[0]
             height = min(max(round(rng.gauss(160, 7)), 140), 200)
             profile = TryOnProfile.from_choices(height, rng.choice(SIZES), rng.choice(SCENES))
             ask = tryon.request_try_on(product, profile, session_key=f"day{day}-shopper{number}")
             served += played_at_once(ask)
+            if ask.created:
+                making.append((clock + lag, ask.video.pk))
         month.generations.append(ProductVideo.objects.count() - before)
         month.at_once.append(served / shoppers)
         month.asks += shoppers
-        make_ready()
     month.seconds = time.perf_counter() - started
     rows = ProductVideo.objects.values_list("content_type_id", "object_id", "spec_key")
     month.duplicates = len(rows) - len(set(rows))
@@ -283,11 +295,15 @@ def main() -> int:
     parser.add_argument("--days", type=int, default=30)
     parser.add_argument("--shoppers", type=int, default=1000, help="asks per day")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--minutes", type=float, default=3.0, help="how long a video takes to make")
     args = parser.parse_args()
     keys = ["always", "on_demand", "never", "tail_always", "tail_on_demand"]
     with tempfile.TemporaryDirectory(prefix="sora-bench-month-") as tmp:
         configure(Path(tmp))
-        months = {key: simulate(run, args.days, args.shoppers, args.seed) for key, run in zip(keys, RUNS, strict=True)}
+        months = {
+            key: simulate(run, args.days, args.shoppers, args.seed, args.minutes)
+            for key, run in zip(keys, RUNS, strict=True)
+        }
         videos, errors = concurrent_asks()
     report(months, args.days)
     print(
