@@ -21,6 +21,20 @@ from sora_products.specs import SpecError, VideoSpec, build_spec, preset_model
 MAX_PRODUCTS = 100
 """One click asks for at most this many products' videos, so a stray "select all" cannot spend a fortune."""
 
+
+def too_many(request, products) -> bool:
+    """Tell staff when a selection passes MAX_PRODUCTS; True then, and nothing is asked for."""
+    from django.contrib import messages
+
+    if len(products) <= MAX_PRODUCTS:
+        return False
+    messages.error(
+        request,
+        _("Select at most %(limit)d products at a time; you selected %(count)d.")
+        % {"limit": MAX_PRODUCTS, "count": len(products)},
+    )
+    return True
+
 RETRYABLE = (VideoStatus.FAILED, VideoStatus.CANCELED)
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from sora_products import jobs
 from sora_products.admin import permissions
 from sora_products.admin.display import money
-from sora_products.admin.generate import MAX_PRODUCTS
+from sora_products.admin.generate import MAX_PRODUCTS, too_many
 from sora_products.conf import app_settings
 from sora_products.models import Origin
 from sora_products.tryon_plan import PrerenderPlan, plan_prerender
@@ -61,12 +61,7 @@ def prerender_try_on(
     """Plan the try-on buckets a budget buys for the selected products; make them once staff confirm."""
     permissions.require(permissions.can_generate(request))
     products = list(queryset[: MAX_PRODUCTS + 1])
-    if len(products) > MAX_PRODUCTS:
-        messages.error(
-            request,
-            _("Select at most %(limit)d products at a time; you selected %(count)d.")
-            % {"limit": MAX_PRODUCTS, "count": len(products)},
-        )
+    if too_many(request, products):
         return None
     amount, problem = _budget(request)
     plan = plan_prerender(products, amount)

@@ -21,7 +21,7 @@ from sora_products.admin import outage, permissions
 from sora_products.admin.budget_left import budget_lines, smallest_left
 from sora_products.admin.cards import video_cards
 from sora_products.admin.display import money
-from sora_products.admin.generate import MAX_PRODUCTS, Outcome, PresetPlan, generate, plan_all
+from sora_products.admin.generate import MAX_PRODUCTS, Outcome, PresetPlan, generate, plan_all, too_many
 from sora_products.admin.notices import warn_once
 from sora_products.admin.prerender import prerender_try_on
 from sora_products.labels import preset_label
@@ -116,12 +116,7 @@ def generate_page(
     Returns None after confirming when the caller should go back where it came from.
     """
     permissions.require(permissions.can_generate(request))
-    if len(products) > MAX_PRODUCTS:
-        messages.error(
-            request,
-            _("Select at most %(limit)d products at a time; you selected %(count)d.")
-            % {"limit": MAX_PRODUCTS, "count": len(products)},
-        )
+    if too_many(request, products):
         return None
     plans = plan_all(products)
     chosen = _chosen_preset(request, plans)

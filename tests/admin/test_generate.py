@@ -135,6 +135,7 @@ def test_an_estimate_above_the_budget_left_is_flagged(admin_client, no_auto, set
 
 def test_too_many_products_at_once_are_refused_with_a_reason(admin_client, no_auto, monkeypatch):
     monkeypatch.setattr("sora_products.admin.product.MAX_PRODUCTS", 1)
+    monkeypatch.setattr("sora_products.admin.generate.MAX_PRODUCTS", 1)
     shirts = [make_product() for _ in range(2)]
     response = run_action(admin_client, shirts, follow=True)
     assert "Select at most 1 products at a time; you selected 2." in response.content.decode()
