@@ -243,7 +243,8 @@ def request_try_on(product: models.Model, profile: TryOnProfile, *, session_key:
     bucket = {"content_type": content_type, "object_id": str(product.pk), "spec_key": spec.spec_key}
     record = {"session_key": session_key[:64], "ip_hash": ip_hash[:64], "profile": profile.as_dict(), **bucket}
     video = ProductVideo.objects.filter(**bucket).first()
-    key = jobs.inputs_key(adapter, product)
+    # The product's inputs are hashed only when they decide something: a new bucket or an outdated one.
+    key = jobs.inputs_key(adapter, product) if video is None or video.outdated else video.inputs_key
     # A bucket dropped when the product changed, whose product is back as it was, is asked for again.
     revivable = video is not None and video.outdated and video.inputs_key == key
     if video is not None and not revivable:

@@ -112,7 +112,7 @@ def emulated_mark(width: int) -> Image.Image:
         font = ImageFont.load_default(size=size)
     except (TypeError, OSError):  # Pillow without FreeType
         font = ImageFont.load_default()
-    text = "EMULATED - sora_products"
+    text = "EMULATED"  # short: in a phone-wide player it must not reach the AI label at top left
     box = ImageDraw.Draw(Image.new("RGBA", (1, 1))).textbbox((0, 0), text, font=font)
     pad = size // 2
     badge = Image.new("RGBA", (box[2] - box[0] + 2 * pad, box[3] - box[1] + 2 * pad), (0, 0, 0, 0))

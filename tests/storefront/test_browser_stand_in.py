@@ -32,7 +32,9 @@ def real_clip(tmp_path_factory) -> bytes:
     return Path(result.video).read_bytes()
 
 
-def test_a_stand_in_plays_at_once_and_the_exact_video_swaps_in(live_server, browser, settings, real_clip):
+def test_a_stand_in_plays_at_once_and_the_exact_video_swaps_in(
+    live_server, browser, settings, real_clip, artifacts_dir
+):
     settings.ROOT_URLCONF = "tests.storefront.urls"
     settings.MEDIA_URL = MEDIA_URL
     product = dress()
@@ -50,6 +52,7 @@ def test_a_stand_in_plays_at_once_and_the_exact_video_swaps_in(live_server, brow
     assert page.text_content("[data-sora-message]") == "Shown on a 165 cm model. Yours, at 170 cm, is being made."
     assert "165 cm" in page.get_attribute(RESULT_VIDEO, "aria-label")
     assert page.is_visible("[data-sora-progress]")
+    page.locator("[data-sora-try-on]").screenshot(path=str(artifacts_dir / "try-on-stand-in.png"))
 
     exact = ProductVideo.objects.get(preset="worn", profile__height_cm=170)
     page.evaluate("window.scrollTo(0, 0)")  # the shopper scrolled back up while waiting
