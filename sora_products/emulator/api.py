@@ -8,6 +8,7 @@ import shutil
 import time
 from typing import Any
 
+from .artwork import keeps_colour
 from .config import EmulatorConfig
 from .errors import ApiError, invalid_value, missing_parameter, not_found
 from .faults import FaultInjector
@@ -150,6 +151,8 @@ class VideoApi:
             tint_prompts=source.spec.tint_prompts + ((prompt,) if tint else ()),
             seconds=seconds or source.spec.seconds,
             motion_seed=video_id,
+            # a remix keeps its source's look, drift included, unless it asks for the photo's colours back
+            hue_shift=0.0 if keeps_colour(prompt) else source.spec.hue_shift,
         )
         return self._start(
             kind, video_id, source.model, source.size, str(spec.seconds), prompt, spec, directory, source_id=source.id
@@ -177,7 +180,7 @@ class VideoApi:
             created_at=int(time.time()),
             started=time.monotonic(),
             complete_after=self.config.complete_after,
-            spec=spec,
+            spec=self.faults.drifted(spec),
             directory=directory,
             remixed_from_video_id=source_id if kind == "remix" else None,
             planned_error=self.faults.planned_failure(prompt),

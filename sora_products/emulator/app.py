@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from . import credentials
 from .api import VideoApi
 from .config import EmulatorConfig
 from .control import ControlApi
@@ -51,6 +52,7 @@ class Emulator:
         self._server: EmulatorHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._own_data_dir = False
+        self.clip_signer: credentials.ClipSigner | None = None
         self.data_dir = self.config.data_dir or ""
 
     # -- running ---------------------------------------------------------------------------------
@@ -67,6 +69,9 @@ class Emulator:
             self.data_dir = tempfile.mkdtemp(prefix="sora-emulator-")
             self._own_data_dir = True
         self.lifecycle.use_stock_clips(os.path.join(self.data_dir, "stock"))
+        if credentials.available():
+            self.clip_signer = credentials.ClipSigner.in_folder(os.path.join(self.data_dir, "c2pa"))
+            self.lifecycle.use_signer(self.clip_signer)
         api = VideoApi(self.config, self.store, self.lifecycle, self.faults, self._stats, self.data_dir)
         runway = RunwayApi(self.config, self.store, self.lifecycle, self.faults, self._stats, self.data_dir)
         router = Router(self.config, api, ControlApi(self), self.faults, self._stats, runway)
@@ -173,6 +178,10 @@ class Emulator:
     def settings(self) -> dict[str, Any]:
         """The live settings as JSON."""
         return self.config.to_dict()
+
+    def c2pa_ca_path(self) -> str | None:
+        """The CA that signs the clips' Content Credentials (None without c2pa-python)."""
+        return self.clip_signer.ca_path if self.clip_signer is not None else None
 
     def reset(self) -> None:
         """Forget all jobs, counters and pending webhooks; restore the settings the emulator started with."""

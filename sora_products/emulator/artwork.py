@@ -92,8 +92,22 @@ def backdrop(width: int, height: int, prompt: str) -> Image.Image:
     return image
 
 
+KEEPS_COLOUR = re.compile(r"\bas in the (photo|reference|image)\b", re.IGNORECASE)
+
+
+def keeps_colour(prompt: str) -> bool:
+    """A prompt that asks for the colours of the photo ("exactly ochre as in the photo")."""
+    return bool(KEEPS_COLOUR.search(prompt))
+
+
 def tint(image: Image.Image, prompts: tuple[str, ...]) -> Image.Image:
-    """Wash the picture towards the colours each remix prompt names (or a hashed hue if it names none)."""
+    """Wash the picture towards the colours each remix prompt names (or a hashed hue if it names none).
+
+    A prompt that asks to keep the colours "as in the photo" is obeyed: it washes nothing, and clears the
+    tints of the remixes before it, so a drifted clip can be fixed by a remix."""
+    kept = [index for index, prompt in enumerate(prompts) if keeps_colour(prompt)]
+    if kept:
+        prompts = prompts[kept[-1] + 1 :]
     for prompt in prompts:
         named = colour_words(prompt)
         colour = named[0] if named else hashed_colour(prompt_digest(prompt), 5, saturation=0.7, value=0.9)
@@ -103,6 +117,15 @@ def tint(image: Image.Image, prompts: tuple[str, ...]) -> Image.Image:
         mixed = pixels * 0.45 + washed * 0.55
         image = Image.fromarray(np.clip(mixed, 0, 255).astype(np.uint8), "RGB")
     return image
+
+
+def shift_hue(image: Image.Image, degrees: float) -> Image.Image:
+    """Turn every colour round the hue circle (the colour_drift fault); greys stay grey."""
+    if not degrees:
+        return image
+    hsv = np.asarray(image.convert("HSV")).copy()
+    hsv[:, :, 0] = (hsv[:, :, 0].astype(np.int16) + round(degrees / 360 * 256)) % 256
+    return Image.fromarray(hsv, "HSV").convert("RGB")
 
 
 def emulated_mark(width: int) -> Image.Image:

@@ -57,6 +57,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     timing.add_argument("--render-threads", type=int, help="x264 threads per render (default 1; 0 = auto)")
     timing.add_argument(
+        "--unsigned",
+        dest="sign_clips",
+        action="store_false",
+        default=None,
+        help="leave Content Credentials (C2PA) off the clips, like most providers",
+    )
+    timing.add_argument(
         "--only-2025",
         dest="allow_2026",
         action="store_false",
@@ -88,6 +95,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="a prompt containing WORD is refused at once (400 sentinel_block)",
     )
     faults.add_argument("--failure-rate", type=float, help="share of jobs that fail (0-1)")
+    faults.add_argument(
+        "--colour-drift",
+        type=float,
+        metavar="SHARE",
+        help="share of jobs whose clip shows the product in a shifted hue (0-1)",
+    )
     faults.add_argument("--rate-limit-next", type=int, metavar="N", help="answer the next N requests with 429")
     faults.add_argument("--rate-limit-creates", type=int, metavar="N", help="answer the next N creates with 429")
     faults.add_argument("--retry-after-ms", type=int, help="retry-after-ms on 429s (default 100)")

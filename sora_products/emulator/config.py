@@ -34,12 +34,14 @@ class EmulatorConfig:
     fps: int | None = None  # None: 24, or 6 in fast mode
     instant: bool = False  # one stock clip per shape, linked into every job: for clients' throughput benchmarks
     render_threads: int = 1  # x264 threads per render; the worker pool gives the parallelism
+    sign_clips: bool = True  # C2PA Content Credentials on every clip (needs c2pa-python)
 
     # Faults (see faults.py); the *_next / *_creates / drop / truncate counters count down.
     seed: int | None = None
     moderation_words: tuple[str, ...] = ("[moderate]",)
     reject_words: tuple[str, ...] = ()
     failure_rate: float = 0.0
+    colour_drift: float = 0.0  # share of jobs whose clip shows the product in a shifted hue
     rate_limit_next: int = 0
     rate_limit_creates: int = 0
     retry_after_ms: int = 100
@@ -111,11 +113,12 @@ def _coerce(config: EmulatorConfig, name: str, value: Any) -> Any:
         if name in {"api_key", "data_dir", "fps", "seed", "webhook_url", "webhook_secret", "tls_port", "tls_dir"}:
             return None
         raise TypeError(f"{name} cannot be null.")
-    if isinstance(sample, bool) or name in {"fast", "instant", "allow_2026", "quota_exceeded", "log_requests"}:
+    booleans = {"fast", "instant", "allow_2026", "quota_exceeded", "log_requests", "sign_clips"}
+    if isinstance(sample, bool) or name in booleans:
         if not isinstance(value, bool):
             raise TypeError(f"{name} must be true or false.")
         return value
-    if name in {"failure_rate", "server_error_rate"}:
+    if name in {"failure_rate", "server_error_rate", "colour_drift"}:
         value = float(value)
         if not 0.0 <= value <= 1.0:
             raise ValueError(f"{name} must be between 0 and 1, got {value}.")

@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from .errors import ApiError
 from .forms import JSON_ERROR
-from .protocol import Request, Response
+from .protocol import FileResponse, Request, Response
 
 
 class Steerable(Protocol):
@@ -18,6 +18,7 @@ class Steerable(Protocol):
     def configure(self, **changes: Any) -> None: ...
     def reset(self) -> None: ...
     def settings(self) -> dict[str, Any]: ...
+    def c2pa_ca_path(self) -> str | None: ...
 
 
 class ControlApi:
@@ -51,6 +52,15 @@ class ControlApi:
         except (TypeError, ValueError) as error:
             raise ApiError(400, str(error), code="invalid_emulator_setting") from None
         return Response(200, self._emulator.settings())
+
+    def c2pa_ca(self, request: Request) -> FileResponse:
+        """GET /_emulator/c2pa-ca.pem: the CA behind the clips' Content Credentials, to add as a trust anchor."""
+        path = self._emulator.c2pa_ca_path()
+        if path is None:
+            raise ApiError(
+                404, "This emulator signs no clips: install c2pa-python (pip install 'sora-products[emulator]')."
+            )
+        return FileResponse(path, "application/x-pem-file")
 
     def reset(self, request: Request) -> Response:
         """POST /_emulator/reset: forget jobs and counters, restore the start-up faults."""

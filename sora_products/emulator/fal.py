@@ -102,7 +102,7 @@ class FalApi:
             created_at=int(time.time()),
             started=time.monotonic(),
             complete_after=self.config.complete_after,
-            spec=render,
+            spec=self.faults.drifted(render),
             directory=directory,
             protocol=PROTOCOL,
             planned_error=self.faults.planned_failure(spec.prompt),

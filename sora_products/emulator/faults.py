@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import threading
 
@@ -15,6 +16,7 @@ from .errors import (
     server_error,
 )
 from .errors import quota_exceeded as quota_error
+from .store import RenderSpec
 
 MODERATION_ERROR = {"code": "moderation_blocked", "message": MODERATION_MESSAGE}
 
@@ -82,6 +84,14 @@ class FaultInjector:
         if self._chance(self._config.failure_rate):
             return dict(GENERATION_FAILED)
         return None
+
+    def drifted(self, spec: RenderSpec) -> RenderSpec:
+        """The render spec, with its colours turned 40-70 degrees round the hue circle for a colour_drift job."""
+        if not self._chance(self._config.colour_drift):
+            return spec
+        with self._lock:
+            shift = self._random.uniform(40.0, 70.0) * self._random.choice((-1, 1))
+        return dataclasses.replace(spec, hue_shift=shift)
 
     def drop_create_response(self) -> bool:
         """True if this accepted create should vanish without a response."""

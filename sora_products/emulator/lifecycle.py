@@ -28,12 +28,17 @@ class Lifecycle:
         self._pool: ThreadPoolExecutor | None = None
         self._stopped = False
         self._stock: Any = None
+        self._signer: Any = None
 
     def use_stock_clips(self, root: str) -> None:
         """Where --instant keeps its stock clips (the emulator's data folder)."""
         from .stock import StockClips  # PyAV is only needed once something renders
 
         self._stock = StockClips(root)
+
+    def use_signer(self, signer: Any) -> None:
+        """Sign every finished clip with this ClipSigner while config.sign_clips is on."""
+        self._signer = signer
 
     def start(self) -> None:
         """Start the clock and the render pool."""
@@ -74,10 +79,14 @@ class Lifecycle:
         )
         error = None
         try:
+            sign = self._signer is not None and self._config.sign_clips
             if self._config.instant and self._stock is not None:
-                result = self._stock.place(job.spec, job.directory, settings)
+                stock_sign = (lambda path: self._signer.sign(path, model="stock")) if sign else None
+                result = self._stock.place(job.spec, job.directory, settings, sign=stock_sign)
             else:
                 result = render(job.spec, job.directory, settings, should_stop=gone)
+                if sign:
+                    self._signer.sign(result.video, model=job.model)
             log.info("rendered %s (%s, %ss) in %.2fs", job.id, job.size, job.seconds, result.seconds)
         except Exception as exc:
             if gone():

@@ -12,7 +12,7 @@ from fractions import Fraction
 import av
 from PIL import Image
 
-from .artwork import Camera, backdrop, emulated_mark, tint
+from .artwork import Camera, backdrop, emulated_mark, shift_hue, tint
 from .soundtrack import SAMPLE_RATE, ambient
 from .store import RenderSpec
 
@@ -72,7 +72,7 @@ def source_picture(spec: RenderSpec) -> Image.Image:
             picture = picture.resize((spec.width, spec.height), Image.Resampling.LANCZOS)
     else:
         picture = backdrop(spec.width, spec.height, spec.backdrop_prompt)
-    return tint(picture, spec.tint_prompts)
+    return shift_hue(tint(picture, spec.tint_prompts), spec.hue_shift)
 
 
 def render(

@@ -75,6 +75,7 @@ class Router:
             _route("GET", "/_emulator/config", control.get_config, public=True),
             _route("POST", "/_emulator/config", control.set_config, public=True),
             _route("POST", "/_emulator/reset", control.reset, public=True),
+            _route("GET", "/_emulator/c2pa-ca.pem", control.c2pa_ca, public=True),
         ]
 
     def dispatch(self, request: Request) -> Any:

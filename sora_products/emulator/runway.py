@@ -208,7 +208,7 @@ class RunwayApi:
             created_at=int(time.time()),
             started=time.monotonic(),
             complete_after=self.config.complete_after,
-            spec=spec,
+            spec=self.faults.drifted(spec),
             directory=directory,
             protocol=PROTOCOL,
             credits=credits_for(task.model, seconds, task.audio),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from collections.abc import Callable
 
 from .renderer import RenderResult, RenderSettings, render
 from .store import RenderSpec
@@ -23,13 +24,18 @@ class StockClips:
         self._lock = threading.Lock()
         self._made: dict[tuple[int, int, int, int], RenderResult] = {}
 
-    def place(self, spec: RenderSpec, directory: str, settings: RenderSettings) -> RenderResult:
-        key = (spec.width, spec.height, spec.seconds, settings.fps)
+    def place(
+        self, spec: RenderSpec, directory: str, settings: RenderSettings, sign: Callable[[str], None] | None = None
+    ) -> RenderResult:
+        """Link the stock clip of this shape into directory; ``sign`` adds Content Credentials once, when made."""
+        key = (spec.width, spec.height, spec.seconds, settings.fps, sign is not None)
         with self._lock:
             if key not in self._made:
-                folder = os.path.join(self.root, "stock-{}x{}-{}s-{}fps".format(*key))
+                folder = os.path.join(self.root, "stock-{}x{}-{}s-{}fps{}".format(*key[:4], "-signed" if sign else ""))
                 stock = RenderSpec(spec.width, spec.height, spec.seconds, backdrop_prompt="stock studio backdrop")
                 self._made[key] = render(stock, folder, settings)
+                if sign is not None:
+                    sign(self._made[key].video)
         made = self._made[key]
         os.makedirs(directory, exist_ok=True)
         paths = []

@@ -24,6 +24,7 @@ class RenderSpec:
     reference_path: str | None = None
     tint_prompts: tuple[str, ...] = ()
     motion_seed: str = ""
+    hue_shift: float = 0.0  # degrees: the colour_drift fault turns every colour of the clip by this much
 
 
 @dataclass
