@@ -20,7 +20,7 @@ def _provider_capabilities(alias: str) -> Any:
 
 @register(Tags.compatibility)
 def check_settings(app_configs: Any = None, **kwargs: Any) -> list:
-    """sora_products.E001–E009 and W001–W005: settings that would break or surprise later."""
+    """sora_products.E001–E010 and W001–W007: settings that would break or surprise later."""
     messages: list = []
     for key in app_settings.unknown_keys():
         messages.append(
@@ -73,6 +73,64 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list:
             )
         )
     messages.extend(_check_waits())
+    messages.extend(_check_trust())
+    return messages
+
+
+FACE_ACTIONS = ("mask", "refuse", "off")
+
+
+def _check_trust() -> list:
+    """sora_products.E010, W006 and W007: face and provenance settings the installed packages cannot keep."""
+    import os
+
+    from sora_products.trust import faces, provenance
+
+    messages: list = []
+    action = str(app_settings.FACES or "off").lower()
+    if action not in FACE_ACTIONS:
+        messages.append(
+            Error(
+                f'FACES is "{app_settings.FACES}"; it must be one of {", ".join(FACE_ACTIONS)}.',
+                id="sora_products.E010",
+            )
+        )
+    elif action != "off" and not faces.available():
+        messages.append(
+            Warning(
+                f'FACES is "{action}", but scikit-image is not installed: reference images are sent unchecked.',
+                hint="pip install 'sora-products[faces]', or set FACES to \"off\" to say so.",
+                id="sora_products.W006",
+            )
+        )
+    options = app_settings.PROVENANCE
+    anchors = str(options.get("TRUST_ANCHORS") or "").strip()
+    if (anchors or options.get("SIGN")) and not provenance.available():
+        messages.append(
+            Warning(
+                "PROVENANCE is set, but c2pa-python is not installed: Content Credentials are neither read nor added.",
+                hint="pip install 'sora-products[provenance]'.",
+                id="sora_products.W007",
+            )
+        )
+    if anchors and "-----BEGIN" not in anchors and not os.path.isfile(anchors):
+        messages.append(
+            Error(
+                f'PROVENANCE["TRUST_ANCHORS"] is neither PEM text nor a file: "{anchors[:80]}".',
+                id="sora_products.E010",
+            )
+        )
+    if options.get("SIGN"):
+        missing = [name for name in (options["CERTIFICATE_ENV"], options["KEY_ENV"]) if not os.environ.get(name)]
+        if missing:
+            messages.append(
+                Warning(
+                    f"PROVENANCE[\"SIGN\"] is on, but {' and '.join(missing)} is not set in this process's "
+                    "environment.",
+                    hint="Videos are stored without the shop's own Content Credentials until it is.",
+                    id="sora_products.W007",
+                )
+            )
     return messages
 
 

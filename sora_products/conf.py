@@ -150,6 +150,24 @@ DEFAULTS: dict[str, Any] = {
     "WEBHOOK_TOLERANCE_SECONDS": 300,
     # Longest product text let into a prompt slot.
     "PROMPT_TEXT_LIMIT": 300,
+    # After a video is stored: the product's median colour in a few frames against the photo's (CIEDE2000),
+    # and the share of the first frame's product pixels that still match the reference. A video over either
+    # limit is held for a person, even when approval is off. The defaults come from bench_fidelity.
+    "FIDELITY": {"CHECK": True, "MAX_DELTA_E": 3.0, "MIN_FIRST_FRAME_MATCH": 0.5, "FRAMES": 6},
+    # A human face in a reference image: "mask" fills the head with the backdrop, "refuse" fails the video
+    # before anything is paid, "off" sends the photo as it is. Needs sora-products[faces] (scikit-image).
+    "FACES": "mask",
+    # Content Credentials (C2PA, needs sora-products[provenance]): TRUST_ANCHORS is PEM text or a file path
+    # of the CAs whose signatures count as trusted. With SIGN, the shop adds its own manifest to every video
+    # it stores, with the certificate chain and key read from the environment variables named here.
+    "PROVENANCE": {
+        "TRUST_ANCHORS": "",
+        "SIGN": False,
+        "CERTIFICATE_ENV": "SORA_C2PA_CERTIFICATE",
+        "KEY_ENV": "SORA_C2PA_PRIVATE_KEY",
+        "ALGORITHM": "es256",
+        "CLAIM_GENERATOR": "sora-products",
+    },
     "TRY_ON": {
         "ENABLED": False,
         "HEIGHT_STEP_CM": 5,
@@ -178,7 +196,7 @@ DEFAULTS: dict[str, Any] = {
 }
 
 # Keys whose value is a dict merged over the default dict rather than replacing it.
-MERGED_KEYS = ("BUDGET", "TRY_ON", "BACKOFF", "OUTAGE", "OSCAR")
+MERGED_KEYS = ("BUDGET", "TRY_ON", "BACKOFF", "OUTAGE", "OSCAR", "FIDELITY", "PROVENANCE")
 
 # Dotted paths of earlier versions that settings may still name, mapped to where the thing lives now.
 MOVED_PATHS = {"sora_products.queue.": "sora_products.queues."}

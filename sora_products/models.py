@@ -24,6 +24,7 @@ class VideoStatus(models.TextChoices):
     CANCELED = "canceled", _("Canceled")
     NEEDS_REVIEW = "needs_review", _("Needs a person")
     SUPERSEDED = "superseded", _("Superseded")
+    HELD = "held", _("Held: the product looks different")
 
 
 ACTIVE_STATUSES = (
@@ -40,6 +41,7 @@ TERMINAL_STATUSES = (
     VideoStatus.CANCELED,
     VideoStatus.NEEDS_REVIEW,
     VideoStatus.SUPERSEDED,
+    VideoStatus.HELD,
 )
 # Not yet sent to the provider: nothing is reserved or paid, so a change of inputs can still drop it.
 UNSENT_STATUSES = (VideoStatus.REQUESTED, VideoStatus.BLOCKED)
@@ -116,6 +118,17 @@ class ProductVideo(models.Model):
         _("poster"), upload_to=poster_upload_to, storage=get_video_storage, blank=True, max_length=255
     )
     video_bytes = models.PositiveBigIntegerField(_("video size in bytes"), null=True, blank=True)
+    fidelity = models.JSONField(
+        _("product fidelity"),
+        default=dict,
+        blank=True,
+        help_text=_("How far the product's colour drifted from the photo."),
+    )
+    hold_reason = models.TextField(_("why it is held"), blank=True)
+    fix_prompt = models.TextField(_("suggested remix"), blank=True)
+    provenance = models.JSONField(
+        _("content credentials"), default=dict, blank=True, help_text=_("The C2PA manifest read from the stored video.")
+    )
 
     error_code = models.CharField(_("error code"), max_length=100, blank=True)
     error_message = models.TextField(_("error"), blank=True)

@@ -171,3 +171,21 @@ def test_with_atomic_requests_the_hint_says_what_immediate_costs(settings):
     settings.SORA_PRODUCTS = {**settings.SORA_PRODUCTS, "QUEUE": "sora_products.queues.DjangoQ2Queue"}
     (warning,) = _check_sqlite_worker({"default": {**SHOP_SQLITE, "ATOMIC_REQUESTS": True}})
     assert "ATOMIC_REQUESTS" in warning.hint and "PostgreSQL" in warning.hint
+
+
+def test_an_unknown_face_action_and_a_missing_trust_anchor_file_are_errors(settings):
+    assert "sora_products.E010" in ids(settings, FACES="blur")
+    assert "sora_products.E010" in ids(settings, PROVENANCE={"TRUST_ANCHORS": "/nowhere/ca.pem"})
+
+
+def test_faces_without_scikit_image_warn_that_photos_go_unchecked(settings, monkeypatch):
+    from sora_products.trust import faces
+
+    monkeypatch.setattr(faces, "available", lambda: False)
+    assert "sora_products.W006" in ids(settings, FACES="refuse")
+    assert "sora_products.W006" not in ids(settings, FACES="off")
+
+
+def test_signing_without_the_certificate_in_the_environment_warns(settings, monkeypatch):
+    monkeypatch.delenv("SORA_C2PA_CERTIFICATE", raising=False)
+    assert "sora_products.W007" in ids(settings, PROVENANCE={"SIGN": True})

@@ -63,6 +63,13 @@ def test_worn_prompt_carries_only_the_validated_profile():
     assert "160 cm tall" in prompt and "size M" in prompt and "city street" in prompt
 
 
+def test_a_try_on_prompt_never_describes_a_real_person():
+    dress = make_product(name="Midi dress", category="apparel")
+    prompt = build_spec(dress, get_adapter(dress), "worn", TryOnProfile.from_choices("175", "L", "studio")).prompt
+    assert "a fictional, generated adult: not a real or famous person" in prompt
+    assert "not anyone whose face or body appears in the reference image" in prompt
+
+
 @pytest.mark.parametrize(
     "height,size,scene,message",
     [

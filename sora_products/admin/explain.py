@@ -67,6 +67,13 @@ def explain(video: ProductVideo) -> Explanation | None:
         )
     if video.status == VideoStatus.CANCELED:
         return Explanation(str(_("This video was canceled.")), "", str(_("Retry it to ask for it again.")), "info")
+    if video.status == VideoStatus.HELD:
+        return Explanation(
+            str(_("Held for review: the product in the video looks different from its photo.")),
+            video.hold_reason,
+            str(_("Remix it with the suggested change to fix it, or approve it to show it anyway.")),
+            "warning",
+        )
     if video.is_active and video.status != VideoStatus.BLOCKED:
         if not video.error_message:
             return None
@@ -87,6 +94,8 @@ def storefront_note(video: ProductVideo, *, live: bool) -> str:
     """Whether shoppers see this video, and if not, why not."""
     if live:
         return str(_("Shown on the storefront."))
+    if video.status == VideoStatus.HELD:
+        return str(_("Not on the storefront: held, the product looks different from its photo."))
     if video.status != VideoStatus.READY:
         return str(_("Not on the storefront: the video is not finished."))
     if video.review_state == ReviewState.REJECTED:

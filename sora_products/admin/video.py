@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from sora_products import jobs
-from sora_products.admin import display, outage, permissions
+from sora_products.admin import checks, display, outage, permissions
 from sora_products.admin.cards import video_cards
 from sora_products.admin.explain import explain, storefront_note
 from sora_products.admin.filters import PresetFilter, ProductSearchMixin, RemixFilter
@@ -191,7 +191,7 @@ class ProductVideoAdmin(ProductSearchMixin, admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Approve: show on the storefront"), permissions=["review"])
     def approve_videos(self, request: HttpRequest, queryset: models.QuerySet) -> None:
-        ready = [video for video in queryset if video.status == VideoStatus.READY]
+        ready = [video for video in queryset if video.status in (VideoStatus.READY, VideoStatus.HELD)]
         for video in ready:
             jobs.approve(video, approved=True)
         self._count(
@@ -366,8 +366,10 @@ class ProductVideoAdmin(ProductSearchMixin, admin.ModelAdmin):
             "is_live": live,
             "storefront_note": storefront_note(video, live=live),
             "can_approve": permissions.can_review(request)
-            and video.status == VideoStatus.READY
-            and video.review_state != ReviewState.APPROVED,
+            and (video.status == VideoStatus.HELD
+                 or (video.status == VideoStatus.READY and video.review_state != ReviewState.APPROVED)),
+            "is_held": video.status == VideoStatus.HELD,
+            "checks": checks.summary(video),
             "can_reject": permissions.can_review(request) and video.review_state != ReviewState.REJECTED,
             "can_retry": permissions.can_generate(request)
             and video.status in (VideoStatus.FAILED, VideoStatus.CANCELED, VideoStatus.NEEDS_REVIEW),
@@ -375,4 +377,5 @@ class ProductVideoAdmin(ProductSearchMixin, admin.ModelAdmin):
             "can_remix": permissions.can_remix(request) and remixable(video),
             "act_url": self._url("act", video),
             "remix_url": self._url("remix", video),
+            "fix_prompt": video.fix_prompt if video.status == VideoStatus.HELD and remixable(video) else "",
         }

@@ -63,6 +63,17 @@ def retry(video: ProductVideo) -> bool:
 
 
 def approve(video: ProductVideo, *, approved: bool = True) -> None:
+    """A person's verdict; approving a video held for drifted colour also shows it (the person looked)."""
     video.review_state = ReviewState.APPROVED if approved else ReviewState.REJECTED
     video.reviewed_at = timezone.now()
+    if approved and video.status == VideoStatus.HELD:
+        with transaction.atomic():
+            if update_row(
+                video, expect=[VideoStatus.HELD], status=VideoStatus.READY, review_state=video.review_state,
+                reviewed_at=video.reviewed_at,
+            ):
+                from sora_products.signals import video_ready
+
+                transaction.on_commit(lambda: video_ready.send(sender=ProductVideo, video=video), robust=True)
+                return
     video.save(update_fields=["review_state", "reviewed_at", "updated_at"])

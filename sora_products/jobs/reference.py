@@ -6,14 +6,22 @@ real time and memory, and a broken photo must end as a clear error on the video,
 
 from __future__ import annotations
 
+import io
+import logging
+
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
+from PIL import Image
 
 from sora_products.catalog import RegistrationError, get_adapter
 from sora_products.conf import app_settings
 from sora_products.models import ProductVideo
 from sora_products.providers import ReferenceUpload
-from sora_products.references import ReferenceImageError, build_reference, hash_source
+from sora_products.references import ReferenceImage, ReferenceImageError, build_reference, hash_source
+from sora_products.references.compose import encode
+from sora_products.trust import faces
+
+logger = logging.getLogger(__name__)
 
 
 class PreparationFailed(Exception):
@@ -60,6 +68,7 @@ def ensure_reference(video: ProductVideo) -> ReferenceUpload:
         raise PreparationFailed(
             "image_unreadable", _("The product photo could not be read from storage; upload it again.")
         ) from exc
+    reference = screen_faces(reference)
     video.reference_image.save(reference.filename, ContentFile(reference.content), save=False)
     video.reference_hash = reference.sha256
     video.source_hash = source_hash
@@ -67,3 +76,32 @@ def ensure_reference(video: ProductVideo) -> ReferenceUpload:
         reference_image=video.reference_image.name, reference_hash=reference.sha256, source_hash=source_hash
     )
     return ReferenceUpload(content=reference.content, content_type=reference.content_type, filename=reference.filename)
+
+
+def screen_faces(reference: ReferenceImage) -> ReferenceImage:
+    """The reference with real people's heads masked, or a refusal, before anything is paid (FACES)."""
+    action = str(app_settings.FACES or "off").lower()
+    if action == "off":
+        return reference
+    if not faces.available():
+        logger.warning("FACES is %r but scikit-image is not installed: pip install 'sora-products[faces]'.", action)
+        return reference
+    image = Image.open(io.BytesIO(reference.content))
+    if not faces.find_faces(image):
+        return reference
+    if action == "refuse":
+        raise PreparationFailed(
+            "face_in_photo",
+            _(
+                "The product photo shows a person's face, and this shop sends no real person's face to a video "
+                "provider. Use a photo of the product alone, or crop the face out, and save the product again."
+            ),
+        )
+    masked, _count = faces.mask_faces(image)
+    if faces.find_faces(masked):
+        raise PreparationFailed(
+            "face_in_photo",
+            _("The product photo shows a face that could not be masked; use a photo of the product alone."),
+        )
+    content = encode(masked, reference.image_format)
+    return ReferenceImage.from_content(content, reference.image_format, reference.size, reference.source_size)

@@ -176,8 +176,8 @@ def provider_remixes(video: ProductVideo) -> bool:
 
 
 def remixable(video: ProductVideo) -> bool:
-    """A finished video its provider can remix."""
-    return video.status == VideoStatus.READY and bool(video.remote_id) and provider_remixes(video)
+    """A finished video its provider can remix (a held one too: the remix is how its colour is fixed)."""
+    return video.status in (VideoStatus.READY, VideoStatus.HELD) and bool(video.remote_id) and provider_remixes(video)
 
 
 def remix(video: ProductVideo, change: str, *, origin: str = Origin.ADMIN) -> ProductVideo:
@@ -185,7 +185,7 @@ def remix(video: ProductVideo, change: str, *, origin: str = Origin.ADMIN) -> Pr
     change = " ".join(str(change).split())[:1000]
     if not change:
         raise ValueError(_("Describe the change you want, for example “make the jacket navy blue”."))
-    if video.status != VideoStatus.READY or not video.remote_id:
+    if video.status not in (VideoStatus.READY, VideoStatus.HELD) or not video.remote_id:
         raise ValueError(_("Only a finished video can be remixed."))
     if not provider_remixes(video):
         raise ValueError(_("The provider that made this video cannot remix it; ask for a new video instead."))

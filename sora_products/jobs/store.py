@@ -1,7 +1,8 @@
 """Copying a finished video from the provider into Django storage before its link expires.
 
-The MP4 is streamed to a temporary file under a size cap, checked to be an MP4, and saved byte
-for byte: never re-encoded, so provenance metadata (C2PA) survives.
+The MP4 is streamed to a temporary file under a size cap, checked to be an MP4, inspected (product
+fidelity, Content Credentials: ``jobs.trust``) and saved byte for byte: never re-encoded, so provenance
+metadata (C2PA) survives. A video whose product drifted from its photo is stored but held for a person.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from sora_products import budget
 from sora_products.conf import app_settings
-from sora_products.jobs import breaker
+from sora_products.jobs import breaker, trust
 from sora_products.jobs.providers import get_provider
 from sora_products.jobs.transitions import Step, fail, update_row
 from sora_products.models import ProductVideo, VideoStatus
@@ -42,7 +43,7 @@ def store(video: ProductVideo) -> Step:
     provider = get_provider(video.provider)
     with tempfile.TemporaryFile() as handle:
         try:
-            result = provider.download(video.remote_id, handle, max_bytes=int(app_settings.MAX_DOWNLOAD_BYTES))
+            provider.download(video.remote_id, handle, max_bytes=int(app_settings.MAX_DOWNLOAD_BYTES))
         except DownloadTooLarge:
             limit_mb = int(app_settings.MAX_DOWNLOAD_BYTES) // (1024 * 1024)
             return fail(
@@ -74,8 +75,17 @@ def store(video: ProductVideo) -> Step:
                 spend=budget.WRITTEN_OFF,
                 expect=STORING,
             )
-        handle.seek(0)
-        video.video_file.save(f"{video.pk}.mp4", File(handle), save=False)
+        inspection = trust.inspect_download(video, handle)
+        saved = inspection.signed or handle
+        try:
+            saved.seek(0, 2)
+            saved_bytes = saved.tell()
+            saved.seek(0)
+            video.video_file.save(f"{video.pk}.mp4", File(saved), save=False)
+        finally:
+            if inspection.signed is not None:
+                inspection.signed.close()
+    status = VideoStatus.HELD if inspection.hold_reason else VideoStatus.READY
     poster_name = _store_poster(video, provider)
     # What the provider charged when it says (Runway's credits), else the estimate reserved for it.
     actual = video.actual_cost if video.actual_cost is not None else (video.estimated_cost or Decimal("0"))
@@ -83,9 +93,13 @@ def store(video: ProductVideo) -> Step:
         done = update_row(
             video,
             expect=STORING,
-            status=VideoStatus.READY,
+            status=status,
             video_file=video.video_file.name,
-            video_bytes=result.bytes_written,
+            video_bytes=saved_bytes,
+            fidelity=inspection.fidelity,
+            provenance=inspection.provenance,
+            hold_reason=inspection.hold_reason,
+            fix_prompt=inspection.fix_prompt,
             poster=poster_name,
             actual_cost=actual,
             progress=100,
@@ -99,8 +113,11 @@ def store(video: ProductVideo) -> Step:
             video.video_file.storage.delete(video.video_file.name)
             return Step(ProductVideo.objects.get(pk=video.pk).status)
         budget.settle(video, actual)
-        transaction.on_commit(lambda: _send_ready(video), robust=True)
-    return Step(VideoStatus.READY)
+        if status == VideoStatus.READY:
+            transaction.on_commit(lambda: _send_ready(video), robust=True)
+        else:
+            logger.warning("Video %s is held for review: %s", video.pk, inspection.hold_reason)
+    return Step(status)
 
 
 def _send_ready(video: ProductVideo) -> None:

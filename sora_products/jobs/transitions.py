@@ -27,7 +27,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.SUBMITTING: frozenset({S.QUEUED, S.REQUESTED, S.BLOCKED, S.FAILED, S.CANCELED, S.NEEDS_REVIEW}),
     S.QUEUED: frozenset({S.QUEUED, S.IN_PROGRESS, S.STORING, S.FAILED, S.CANCELED}),
     S.IN_PROGRESS: frozenset({S.IN_PROGRESS, S.STORING, S.FAILED, S.CANCELED}),
-    S.STORING: frozenset({S.READY, S.FAILED, S.CANCELED}),
+    S.STORING: frozenset({S.READY, S.HELD, S.FAILED, S.CANCELED}),
+    # Stored, paid, but the product drifted from its photo: a person shows it anyway or drops it.
+    S.HELD: frozenset({S.READY, S.CANCELED}),
     S.READY: frozenset(),
     # A person retries; a superseded video whose inputs came back is asked for again.
     S.FAILED: frozenset({S.REQUESTED}),
