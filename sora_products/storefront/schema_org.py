@@ -29,12 +29,16 @@ def absolute(url: str, request: HttpRequest | None) -> str:
 
 
 def video_object(video: LiveVideo, title: str, description: str, request: HttpRequest | None) -> dict[str, Any]:
-    """The VideoObject fields search engines need: name, description, thumbnail, upload date, file, length."""
+    """The VideoObject fields search engines need: name, description, thumbnail, upload date, file, length.
+
+    The description always says the video is AI-generated, as the player's label and the clip's own
+    Content Credentials (trainedAlgorithmicMedia) do: the product's text alone would read as filmed."""
+    generated = _("AI-generated video of %(title)s.") % {"title": title}
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "VideoObject",
         "name": title,
-        "description": description[:300] or _("AI-generated video of %(title)s.") % {"title": title},
+        "description": f"{generated} {description}"[:300].strip() if description else generated,
         "contentUrl": absolute(video.video_url, request),
         "duration": f"PT{int(video.seconds)}S",
     }

@@ -227,8 +227,8 @@ def _own_state(video: ProductVideo, *, live: bool | None = None) -> ShopperState
     """The shopper's view of ``video`` itself; ``live`` saves a query when the caller already knows it."""
     status = video.status
     base = {"id": video.pk, "status": status, "progress": shown_progress(video)}
-    if status == VideoStatus.READY:
-        if live if live is not None else video.is_live:
+    if status in (VideoStatus.READY, VideoStatus.HELD):  # a held video waits for the shop like an unapproved one
+        if status == VideoStatus.READY and (live if live is not None else video.is_live):
             return ShopperState(
                 **base,
                 state="ready",

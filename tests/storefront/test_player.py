@@ -62,7 +62,7 @@ def test_json_ld_video_object():
 
     assert data["@context"] == "https://schema.org" and data["@type"] == "VideoObject"
     assert data["name"] == "Linen wrap dress"
-    assert data["description"] == "Breezy linen, wrap front."
+    assert data["description"] == "AI-generated video of Linen wrap dress. Breezy linen, wrap front."
     assert data["contentUrl"] == f"http://testserver{video.video_file.url}"
     assert data["thumbnailUrl"] == f"http://testserver{video.poster.url}"
     assert data["duration"] == "PT8S" and data["uploadDate"].startswith(str(video.completed_at.year))

@@ -106,3 +106,12 @@ def test_the_check_samples_a_handful_of_frames_across_a_full_quality_clip(tmp_pa
     )
     scores = check_clip(clip.video, reference, frames=6)
     assert scores.frames == 6 and scores.delta_e < 2 and scores.first_frame_match > 0.95
+
+
+def test_a_shopper_waiting_on_a_held_video_is_told_the_shop_checks_it_first(no_approval):
+    from sora_products.storefront.shopper_state import shopper_state
+
+    no_approval.configure(colour_drift=1.0)
+    state = shopper_state(drive(showcase().pk))
+    assert (state.state, state.ready, state.video_url) == ("review", False, "")
+    assert "waits for the shop to check it" in state.message
