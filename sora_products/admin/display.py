@@ -49,6 +49,8 @@ def review_summary(video: ProductVideo) -> tuple[str, str]:
         return gettext("Rejected"), "rejected"
     if video.outdated:
         return gettext("Outdated: the product changed"), "outdated"
+    if video.status == VideoStatus.HELD:
+        return gettext("Held for review"), "pending"  # even with approval off: its product drifted
     if video.review_state == ReviewState.APPROVED:
         return gettext("Approved"), "approved"
     if not app_settings.REQUIRE_APPROVAL:

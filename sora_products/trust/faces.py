@@ -16,6 +16,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 SEARCH_SIDE = 320
+MIN_FACE_SIDE = 20
 MIN_SKIN_SHARE = 0.35
 MAX_PASSES = 3
 
@@ -43,11 +44,11 @@ def _detector():
     return Cascade(lbp_frontal_face_cascade_filename())
 
 
-def _skin_share(rgb: np.ndarray) -> float:
-    """The share of pixels in the classic YCbCr skin range (Chai and Ngan), whatever the skin tone."""
+def _skin(rgb: np.ndarray) -> np.ndarray:
+    """Pixels in the classic YCbCr skin range (Chai and Ngan), whatever the skin tone."""
     ycc = np.asarray(Image.fromarray(rgb).convert("YCbCr")).astype(np.int16)
     cb, cr = ycc[..., 1], ycc[..., 2]
-    return float(((cb >= 77) & (cb <= 127) & (cr >= 133) & (cr <= 173)).mean())
+    return (cb >= 77) & (cb <= 127) & (cr >= 133) & (cr <= 173)
 
 
 def find_faces(image: Image.Image) -> list[Face]:
@@ -56,13 +57,16 @@ def find_faces(image: Image.Image) -> list[Face]:
     scale = min(1.0, SEARCH_SIDE / max(rgb.size))
     small = rgb.resize((max(1, round(rgb.width * scale)), max(1, round(rgb.height * scale))), Image.Resampling.BOX)
     pixels = np.asarray(small)
+    skin = _skin(pixels)
+    if skin.sum() < MIN_FACE_SIDE * MIN_FACE_SIDE * MIN_SKIN_SHARE:
+        return []  # not even one face's worth of skin: the cascade (most of the cost) cannot find one we keep
     found = _detector().detect_multi_scale(
-        img=pixels, scale_factor=1.2, step_ratio=1, min_size=(20, 20), max_size=pixels.shape[:2]
+        img=pixels, scale_factor=1.2, step_ratio=1, min_size=(MIN_FACE_SIDE, MIN_FACE_SIDE), max_size=pixels.shape[:2]
     )
     faces = []
     for hit in found:
         top, left, height, width = hit["r"], hit["c"], hit["height"], hit["width"]
-        if _skin_share(pixels[top : top + height, left : left + width]) < MIN_SKIN_SHARE:
+        if skin[top : top + height, left : left + width].mean() < MIN_SKIN_SHARE:
             continue
         faces.append(Face(round(left / scale), round(top / scale), round(width / scale), round(height / scale)))
     return sorted(faces, key=lambda face: face.width * face.height, reverse=True)

@@ -44,6 +44,8 @@ def test_a_held_video_says_what_drifted_and_one_click_remixes_it(
     assert "drifted from the photo" in html and "Not on the storefront: held" in html
     assert "Show it anyway" in html and "Remix to fix the colour" in html
     assert video.fix_prompt in html
+    listing = admin_client.get(video_url("changelist")).content.decode()
+    assert 'class="sora-status sora-status--held"' in listing and "Held for review" in listing
     with django_capture_on_commit_callbacks(execute=True):
         answer = admin_client.post(video_url("remix", video), {"change": video.fix_prompt})
     remix = ProductVideo.objects.get(remixed_from=video)
