@@ -20,7 +20,7 @@ def _provider_capabilities(alias: str) -> Any:
 
 @register(Tags.compatibility)
 def check_settings(app_configs: Any = None, **kwargs: Any) -> list:
-    """sora_products.E001–E010 and W001–W007: settings that would break or surprise later."""
+    """sora_products.E001–E011 and W001–W008: settings that would break or surprise later."""
     messages: list = []
     for key in app_settings.unknown_keys():
         messages.append(
@@ -81,7 +81,7 @@ FACE_ACTIONS = ("mask", "refuse", "off")
 
 
 def _check_trust() -> list:
-    """sora_products.E010, W006 and W007: face and provenance settings the installed packages cannot keep."""
+    """sora_products.E010, E011 and W006–W008: face and provenance settings that cannot be kept."""
     import os
 
     from sora_products.trust import faces, provenance
@@ -117,18 +117,19 @@ def _check_trust() -> list:
         messages.append(
             Error(
                 f'PROVENANCE["TRUST_ANCHORS"] is neither PEM text nor a file: "{anchors[:80]}".',
-                id="sora_products.E010",
+                id="sora_products.E011",
             )
         )
     if options.get("SIGN"):
-        missing = [name for name in (options["CERTIFICATE_ENV"], options["KEY_ENV"]) if not os.environ.get(name)]
+        names = (str(options.get("CERTIFICATE_ENV") or ""), str(options.get("KEY_ENV") or ""))
+        missing = [name or "(no variable named)" for name in names if not name or not os.environ.get(name)]
         if missing:
             messages.append(
                 Warning(
                     f"PROVENANCE[\"SIGN\"] is on, but {' and '.join(missing)} is not set in this process's "
                     "environment.",
                     hint="Videos are stored without the shop's own Content Credentials until it is.",
-                    id="sora_products.W007",
+                    id="sora_products.W008",
                 )
             )
     return messages

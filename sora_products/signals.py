@@ -10,6 +10,10 @@ video_ready = Signal()
 video_failed = Signal()
 """Sent with ``video`` when a ProductVideo ends without a video; ``video.error_message`` says why."""
 
+video_held = Signal()
+"""Sent with ``video`` when a stored video is held because its product drifted from the photo; ``video.hold_reason``
+says what drifted and ``video.fix_prompt`` is the remix that asks for it back."""
+
 provider_unreachable = Signal()
 """Sent with ``provider`` (its alias), ``since`` and ``error`` when a provider is marked unreachable."""
 

@@ -175,7 +175,7 @@ def test_with_atomic_requests_the_hint_says_what_immediate_costs(settings):
 
 def test_an_unknown_face_action_and_a_missing_trust_anchor_file_are_errors(settings):
     assert "sora_products.E010" in ids(settings, FACES="blur")
-    assert "sora_products.E010" in ids(settings, PROVENANCE={"TRUST_ANCHORS": "/nowhere/ca.pem"})
+    assert "sora_products.E011" in ids(settings, PROVENANCE={"TRUST_ANCHORS": "/nowhere/ca.pem"})
 
 
 def test_faces_without_scikit_image_warn_that_photos_go_unchecked(settings, monkeypatch):
@@ -188,4 +188,4 @@ def test_faces_without_scikit_image_warn_that_photos_go_unchecked(settings, monk
 
 def test_signing_without_the_certificate_in_the_environment_warns(settings, monkeypatch):
     monkeypatch.delenv("SORA_C2PA_CERTIFICATE", raising=False)
-    assert "sora_products.W007" in ids(settings, PROVENANCE={"SIGN": True})
+    assert "sora_products.W008" in ids(settings, PROVENANCE={"SIGN": True})

@@ -12,6 +12,8 @@ from sora_products.trust import provenance
 
 @dataclass(frozen=True)
 class CheckLine:
+    """One line under the player: what a check found, coloured by whether it passed."""
+
     text: str
     tone: str  # "good", "bad" or "muted"
     swatches: tuple[str, ...] = ()
@@ -24,6 +26,8 @@ def fidelity_line(video: ProductVideo) -> CheckLine | None:
         return None
     if "skipped" in scores:
         return CheckLine(_("Colour not checked: %(why)s.") % {"why": scores["skipped"]}, "muted")
+    if not all(key in scores for key in ("delta_e", "photo_colour", "video_colour")):
+        return None  # scores written by another version: the page still opens
     within = scores["delta_e"] <= scores.get("max_delta_e", 3.0)
     values = {
         "delta": scores["delta_e"],

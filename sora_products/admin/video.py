@@ -191,13 +191,26 @@ class ProductVideoAdmin(ProductSearchMixin, admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Approve: show on the storefront"), permissions=["review"])
     def approve_videos(self, request: HttpRequest, queryset: models.QuerySet) -> None:
-        ready = [video for video in queryset if video.status in (VideoStatus.READY, VideoStatus.HELD)]
+        ready = [video for video in queryset if video.status == VideoStatus.READY]
+        held = sum(video.status == VideoStatus.HELD for video in queryset)
+        if held:
+            messages.warning(
+                request,
+                ngettext(
+                    "%(count)d video is held because its product looks different from the photo; open it to "
+                    "look before you show it.",
+                    "%(count)d videos are held because their product looks different from the photo; open each "
+                    "to look before you show it.",
+                    held,
+                )
+                % {"count": held},
+            )
         for video in ready:
             jobs.approve(video, approved=True)
         self._count(
             request, len(ready), ngettext("Approved %(count)d video.", "Approved %(count)d videos.", len(ready))
         )
-        skipped = queryset.count() - len(ready)
+        skipped = queryset.count() - len(ready) - held
         if skipped:
             messages.warning(
                 request,
@@ -297,7 +310,12 @@ class ProductVideoAdmin(ProductSearchMixin, admin.ModelAdmin):
         }
         permissions.require(operation in allowed and allowed[operation](request))
         video = self._video(request, object_id)
-        getattr(self, f"{operation}_videos")(request, ProductVideo.objects.filter(pk=video.pk))
+        if operation == "approve" and video.status == VideoStatus.HELD:
+            # "Show it anyway" on the video's own page: the person is looking at it, unlike a bulk approve.
+            jobs.approve(video, approved=True)
+            messages.success(request, _("The video is shown although its colour differs from the photo."))
+        else:
+            getattr(self, f"{operation}_videos")(request, ProductVideo.objects.filter(pk=video.pk))
         return HttpResponseRedirect(self._url("change", video))
 
     def remix_view(self, request: HttpRequest, object_id: str) -> HttpResponse:

@@ -13,7 +13,7 @@ import importlib.util
 import json
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -24,7 +24,7 @@ from .tls import _locked, _now, _usage, _write, _write_key
 
 log = logging.getLogger(__name__)
 
-CA_FILE, CA_KEY_FILE = "c2pa-ca.pem", "c2pa-ca-key.pem"
+CA_FILE = "c2pa-ca.pem"  # the CA's key is never written: nothing else is ever issued by it
 SIGNER_FILE, SIGNER_KEY_FILE = "c2pa-signer.pem", "c2pa-signer-key.pem"
 SIGNER_NAME = "sora-products emulator"
 TRAINED_ALGORITHMIC_MEDIA = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"
@@ -41,8 +41,8 @@ class ClipSigner:
     """The certificate chain (leaf first, then the CA) and key clips are signed with."""
 
     ca_path: str
-    chain_pem: bytes
-    key_pem: bytes
+    chain_pem: bytes = field(repr=False)
+    key_pem: bytes = field(repr=False)
 
     @classmethod
     def in_folder(cls, directory: str) -> ClipSigner:
@@ -57,7 +57,6 @@ class ClipSigner:
                 serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
             )
             _write(os.path.join(directory, CA_FILE), ca_pem)
-            _write_key(os.path.join(directory, CA_KEY_FILE), ca_key)
             _write(os.path.join(directory, SIGNER_FILE), chain)
             _write_key(os.path.join(directory, SIGNER_KEY_FILE), key)
         return cls(os.path.join(directory, CA_FILE), chain, key_pem)

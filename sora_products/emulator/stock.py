@@ -33,9 +33,10 @@ class StockClips:
             if key not in self._made:
                 folder = os.path.join(self.root, "stock-{}x{}-{}s-{}fps{}".format(*key[:4], "-signed" if sign else ""))
                 stock = RenderSpec(spec.width, spec.height, spec.seconds, backdrop_prompt="stock studio backdrop")
-                self._made[key] = render(stock, folder, settings)
+                made = render(stock, folder, settings)
                 if sign is not None:
-                    sign(self._made[key].video)
+                    sign(made.video)
+                self._made[key] = made
         made = self._made[key]
         os.makedirs(directory, exist_ok=True)
         paths = []

@@ -6,6 +6,7 @@ real time and memory, and a broken photo must end as a clear error on the video,
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 
@@ -78,16 +79,28 @@ def ensure_reference(video: ProductVideo) -> ReferenceUpload:
     return ReferenceUpload(content=reference.content, content_type=reference.content_type, filename=reference.filename)
 
 
+@functools.lru_cache(maxsize=1)
+def _warn_once(action: str) -> None:
+    logger.warning("FACES is %r but scikit-image is not installed: pip install 'sora-products[faces]'.", action)
+
+
 def screen_faces(reference: ReferenceImage) -> ReferenceImage:
     """The reference with real people's heads masked, or a refusal, before anything is paid (FACES)."""
     action = str(app_settings.FACES or "off").lower()
     if action == "off":
         return reference
     if not faces.available():
-        logger.warning("FACES is %r but scikit-image is not installed: pip install 'sora-products[faces]'.", action)
+        _warn_once(action)
         return reference
-    image = Image.open(io.BytesIO(reference.content))
-    if not faces.find_faces(image):
+    try:
+        image = Image.open(io.BytesIO(reference.content))
+        found = faces.find_faces(image)
+    except Exception as exc:  # scikit-image's own errors must end as a clear failure, not a loop
+        logger.exception("The face check of a reference image failed")
+        raise PreparationFailed(
+            "face_check_failed", _("The product photo could not be checked for faces; try another photo.")
+        ) from exc
+    if not found:
         return reference
     if action == "refuse":
         raise PreparationFailed(

@@ -117,6 +117,7 @@ def store(video: ProductVideo) -> Step:
             transaction.on_commit(lambda: _send_ready(video), robust=True)
         else:
             logger.warning("Video %s is held for review: %s", video.pk, inspection.hold_reason)
+            transaction.on_commit(lambda: _send_held(video), robust=True)
     return Step(status)
 
 
@@ -124,6 +125,12 @@ def _send_ready(video: ProductVideo) -> None:
     from sora_products.signals import video_ready
 
     video_ready.send(sender=ProductVideo, video=video)
+
+
+def _send_held(video: ProductVideo) -> None:
+    from sora_products.signals import video_held
+
+    video_held.send(sender=ProductVideo, video=video)
 
 
 def _store_poster(video: ProductVideo, provider) -> str:

@@ -28,8 +28,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.QUEUED: frozenset({S.QUEUED, S.IN_PROGRESS, S.STORING, S.FAILED, S.CANCELED}),
     S.IN_PROGRESS: frozenset({S.IN_PROGRESS, S.STORING, S.FAILED, S.CANCELED}),
     S.STORING: frozenset({S.READY, S.HELD, S.FAILED, S.CANCELED}),
-    # Stored, paid, but the product drifted from its photo: a person shows it anyway or drops it.
-    S.HELD: frozenset({S.READY, S.CANCELED}),
+    # Stored and paid, but the product drifted from its photo: a person shows it anyway (or rejects it, which
+    # keeps it held and off the storefront, or remixes it into a new video).
+    S.HELD: frozenset({S.READY}),
     S.READY: frozenset(),
     # A person retries; a superseded video whose inputs came back is asked for again.
     S.FAILED: frozenset({S.REQUESTED}),

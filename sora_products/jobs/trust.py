@@ -16,7 +16,7 @@ from typing import IO, Any
 from django.utils.translation import gettext as _
 from PIL import Image
 
-from sora_products.catalog import RegistrationError, get_adapter
+from sora_products.catalog import get_adapter
 from sora_products.conf import app_settings
 from sora_products.models import ProductVideo
 from sora_products.trust import provenance
@@ -39,10 +39,24 @@ class Inspection:
 
 
 def inspect_download(video: ProductVideo, handle: IO[bytes]) -> Inspection:
-    """Run the fidelity check and read (and, when set up, add) Content Credentials."""
+    """Run the fidelity check and read (and, when set up, add) Content Credentials.
+
+    Whatever goes wrong inside a check (a bad setting, a broken reference, a library's own error) is
+    written down on the video and the video is stored as it would have been without the check."""
     inspection = Inspection()
-    _check_fidelity(video, handle, inspection)
-    _check_provenance(video, handle, inspection)
+    try:
+        _check_fidelity(video, handle, inspection)
+    except Exception:  # a check must never cost the shop a paid video
+        logger.exception("The fidelity check of video %s failed", video.pk)
+        inspection.fidelity, inspection.hold_reason, inspection.fix_prompt = {"skipped": "the check failed"}, "", ""
+    try:
+        _check_provenance(video, handle, inspection)
+    except Exception:
+        logger.exception("Reading the Content Credentials of video %s failed", video.pk)
+        if inspection.signed is not None:
+            inspection.signed.close()
+            inspection.signed = None
+        inspection.provenance = {"state": provenance.UNCHECKED, "failures": ["the check failed"]}
     handle.seek(0)
     return inspection
 
@@ -55,7 +69,7 @@ def _reference_of(video: ProductVideo) -> Image.Image | None:
                     image = Image.open(stored)
                     image.load()
                 return image
-            except OSError as exc:
+            except (OSError, ValueError, Image.DecompressionBombError) as exc:
                 logger.info("The reference of video %s could not be read for the fidelity check: %s", row.pk, exc)
     return None
 
@@ -73,10 +87,6 @@ def _check_fidelity(video: ProductVideo, handle: IO[bytes], inspection: Inspecti
         scores = check_clip(handle, reference, frames=int(options.get("FRAMES", 6)))
     except ClipUnreadable as exc:
         inspection.fidelity = {"skipped": f"unreadable clip: {exc}"[:300]}
-        return
-    except Exception:  # a check must never cost the shop a paid video
-        logger.exception("The fidelity check of video %s failed", video.pk)
-        inspection.fidelity = {"skipped": "the check failed"}
         return
     limit = float(options.get("MAX_DELTA_E", 3.0))
     min_match = float(options.get("MIN_FIRST_FRAME_MATCH", 0.5))
@@ -114,8 +124,8 @@ def fix_prompt(video: ProductVideo, scores: FidelityScores) -> str:
     if product is not None:
         try:
             name = get_adapter(product).get_title(product) or name
-        except RegistrationError:
-            pass
+        except Exception:  # an unregistered or broken adapter only costs the product's name in the prompt
+            logger.info("No title for the fix prompt of video %s", video.pk, exc_info=True)
     return FIX_PROMPT.format(product=name, colour=scores.photo_colour_name)
 
 
@@ -129,7 +139,7 @@ def trust_anchors() -> str:
 
 
 def _pem_from_env(name: str) -> bytes | None:
-    value = os.environ.get(name, "").strip()
+    value = os.environ.get(name, "").strip() if name else ""
     if not value:
         return None
     if "-----BEGIN" not in value and os.path.isfile(value):
@@ -145,8 +155,8 @@ def _check_provenance(video: ProductVideo, handle: IO[bytes], inspection: Inspec
     options = app_settings.PROVENANCE
     if not options.get("SIGN") or not provenance.available():
         return
-    chain = _pem_from_env(options["CERTIFICATE_ENV"])
-    key = _pem_from_env(options["KEY_ENV"])
+    chain = _pem_from_env(str(options.get("CERTIFICATE_ENV") or ""))
+    key = _pem_from_env(str(options.get("KEY_ENV") or ""))
     if chain is None or key is None:
         inspection.provenance["shop"] = {"error": "no certificate or key in the environment"}
         return
@@ -167,14 +177,14 @@ def _check_provenance(video: ProductVideo, handle: IO[bytes], inspection: Inspec
                 "prompt_sha256": _prompt_hash(video),
             },
         )
-    except provenance.SigningFailed as exc:
+    except Exception as exc:  # SigningFailed, or the temporary file could not be written
         signed.close()
         logger.warning("Video %s was stored without the shop's Content Credentials: %s", video.pk, exc)
         inspection.provenance["shop"] = {"error": str(exc)[:300]}
         return
+    inspection.signed = signed
     inspection.provenance["shop"] = provenance.read_credentials(signed, anchors).as_dict()
     signed.seek(0)
-    inspection.signed = signed
 
 
 def _prompt_hash(video: ProductVideo) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from PIL import Image, ImageDraw
@@ -37,7 +38,8 @@ def available() -> bool:
 
 
 @lru_cache(maxsize=1)
-def _detector():
+def _detector() -> Any:
+    """The cascade, loaded once per process (scikit-image's import alone takes a few hundred ms)."""
     from skimage.data import lbp_frontal_face_cascade_filename
     from skimage.feature import Cascade
 

@@ -53,10 +53,12 @@ class FidelityScores:
     seconds: float
 
     def as_dict(self) -> dict[str, Any]:
+        """The scores as the JSON stored on the video."""
         return asdict(self)
 
 
 def analysis_size(width: int, height: int) -> tuple[int, int]:
+    """The picture's shape scaled to about ANALYSIS_PIXELS."""
     scale = min(1.0, (ANALYSIS_PIXELS / max(1, width * height)) ** 0.5)
     return max(8, round(width * scale)), max(8, round(height * scale))
 
@@ -104,6 +106,7 @@ def product_colour(lab: np.ndarray, backdrop: np.ndarray, region: np.ndarray) ->
 
 
 def to_lab(image: Image.Image, size: tuple[int, int]) -> np.ndarray:
+    """A picture as CIELAB at the analysis size."""
     return srgb_to_lab(np.asarray(image.convert("RGB").resize(size, Image.Resampling.BOX)))
 
 
@@ -112,7 +115,7 @@ def sample_frames(clip: str | IO[bytes], count: int, size: tuple[int, int]) -> l
 
     Only reference frames are decoded, without the deblocking filter: colour needs neither the
     B-frames between them nor smooth block edges, and decoding costs less than half as much."""
-    import av  # decoding needs PyAV; importing it lazily keeps the app importable without
+    import av  # imported on first use: most processes (web servers) never decode a frame
 
     try:
         container = av.open(clip, "r")
@@ -127,8 +130,10 @@ def sample_frames(clip: str | IO[bytes], count: int, size: tuple[int, int]) -> l
         stream.codec_context.skip_frame = "NONREF"
         if stream.duration is not None:
             duration = float(stream.duration * stream.time_base)
-        else:
-            duration = (container.duration or 0) / 1_000_000
+        elif container.duration:
+            duration = container.duration / 1_000_000
+        else:  # neither says: count the frames, or sample the first seconds rather than frame 0 only
+            duration = float(stream.frames / stream.average_rate) if stream.frames and stream.average_rate else 8.0
         wanted = [i * duration / max(1, count - 1) for i in range(count)] if count > 1 else [0.0]
         frames: list[np.ndarray] = []
         last = None

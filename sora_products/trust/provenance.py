@@ -44,10 +44,12 @@ class Credentials:
     ingredients: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
+        """The findings as the JSON stored on the video."""
         return asdict(self)
 
 
-def _context(trust_anchors: str):
+def _context(trust_anchors: str) -> Any:
+    """A reader context that trusts these CAs, or None for the library's defaults."""
     import c2pa
 
     if not trust_anchors:
@@ -62,12 +64,13 @@ def read_credentials(stream: IO[bytes], trust_anchors: str = "") -> Credentials:
     import c2pa
 
     stream.seek(0)
-    context = _context(trust_anchors)
+    context = None
     try:
+        context = _context(trust_anchors)
         with c2pa.Reader(MP4, stream, context=context) as reader:
             state = reader.get_validation_state() or ""
             report = json.loads(reader.json())
-    except c2pa.C2paError as exc:
+    except (c2pa.C2paError, ValueError) as exc:
         if "ManifestNotFound" in type(exc).__name__ or "no JUMBF" in str(exc):
             return Credentials(NONE)
         return Credentials(INVALID, failures=[str(exc)[:300]])

@@ -57,8 +57,8 @@ def test_a_held_video_says_what_drifted_and_one_click_remixes_it(
 def test_show_it_anyway_puts_a_held_video_on_the_storefront(admin_client, trusting):
     trusting.configure(colour_drift=1.0)
     video = made()
-    answer = admin_client.post(video_url("act", video), {"operation": "approve"})
-    assert answer.status_code == 302
+    answer = admin_client.post(video_url("act", video), {"operation": "approve"}, follow=True)
+    assert "The video is shown although its colour differs from the photo." in answer.content.decode()
     video.refresh_from_db()
     assert video.status == VideoStatus.READY and video.is_live
 
@@ -67,3 +67,16 @@ def test_a_clip_without_credentials_says_none(admin_client, trusting):
     trusting.configure(sign_clips=False)
     html = admin_client.get(video_url("change", made())).content.decode()
     assert "Content Credentials: none." in html
+
+
+def test_bulk_approve_leaves_held_videos_for_a_person_to_open(admin_client, trusting):
+    from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+
+    trusting.configure(colour_drift=1.0)
+    held = made()
+    answer = admin_client.post(
+        video_url("changelist"), {"action": "approve_videos", ACTION_CHECKBOX_NAME: [held.pk]}, follow=True
+    )
+    assert "1 video is held because its product looks different from the photo" in answer.content.decode()
+    held.refresh_from_db()
+    assert held.status == VideoStatus.HELD and not held.is_live

@@ -115,3 +115,22 @@ def test_a_shopper_waiting_on_a_held_video_is_told_the_shop_checks_it_first(no_a
     state = shopper_state(drive(showcase().pk))
     assert (state.state, state.ready, state.video_url) == ("review", False, "")
     assert "waits for the shop to check it" in state.message
+
+
+def test_a_held_video_sends_video_held_with_the_reason_and_not_video_ready(
+    no_approval, django_capture_on_commit_callbacks
+):
+    from sora_products.signals import video_held, video_ready
+
+    heard: list[tuple[str, ProductVideo]] = []
+    video_held.connect(held := lambda sender, video, **kw: heard.append(("held", video)), weak=False)
+    video_ready.connect(ready := lambda sender, video, **kw: heard.append(("ready", video)), weak=False)
+    try:
+        no_approval.configure(colour_drift=1.0)
+        with django_capture_on_commit_callbacks(execute=True):
+            video = drive(showcase().pk)
+    finally:
+        video_held.disconnect(held)
+        video_ready.disconnect(ready)
+    assert [(kind, v.pk) for kind, v in heard] == [("held", video.pk)]
+    assert heard[0][1].hold_reason == video.hold_reason

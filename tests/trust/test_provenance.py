@@ -101,3 +101,10 @@ def test_a_refused_shop_key_still_stores_the_video_and_says_why(provider, settin
     provenance(settings, SIGN=True)
     video = stored_video()
     assert video.video_file and "error" in video.provenance["shop"]
+
+
+def test_a_broken_trust_anchor_setting_never_costs_the_video(provider, settings):
+    provenance(settings, TRUST_ANCHORS="-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n")
+    video = stored_video()
+    assert video.video_file and video.status in ("ready", "held")
+    assert video.provenance["state"] != "trusted"  # the broken anchor trusts nobody; the clip is still read

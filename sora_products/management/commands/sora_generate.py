@@ -150,7 +150,8 @@ class Command(BaseCommand):
                 break
             time.sleep(1)
         for video in ProductVideo.objects.filter(pk__in=ids).exclude(status=VideoStatus.READY):
-            self.stdout.write(f"  {video.product}: {video.get_status_display()}. {video.error_message}")
+            why = video.hold_reason if video.status == VideoStatus.HELD else video.error_message
+            self.stdout.write(f"  {video.product}: {video.get_status_display()}. {why}")
 
     def try_on_within_budget(self, products: list[models.Model], options: dict) -> None:
         from sora_products.tryon_plan import plan_prerender
