@@ -30,6 +30,9 @@ CHROMIUM_ARGS = [
 # (and its forked-catalogue variant with --ds=tests.oscar_shop.forked_settings tests/oscar_shop/forked).
 if not os.environ.get("DJANGO_SETTINGS_MODULE", "").startswith("tests.oscar_shop."):
     collect_ignore = ["oscar_shop"]
+# Media on S3 is its own settings module too: `pytest --ds=tests.s3.settings tests/s3` (CI starts the store).
+if os.environ.get("DJANGO_SETTINGS_MODULE") != "tests.s3.settings":
+    collect_ignore = [*globals().get("collect_ignore", []), "s3"]
 ARTIFACTS = Path(os.environ.get("SORA_TEST_ARTIFACTS", Path(__file__).resolve().parent.parent / "test-artifacts"))
 
 
