@@ -8,6 +8,10 @@ from django.core.files.storage import Storage, storages
 from django.core.files.storage.handler import InvalidStorageError
 
 
+class StorageUnavailable(Exception):
+    """The media storage did not read or take a file (down, refusing writes): the step is tried again later."""
+
+
 def get_video_storage() -> Storage:
     """A callable, so migrations never freeze a storage backend (Wagtail renditions do the same)."""
     from sora_products.conf import app_settings

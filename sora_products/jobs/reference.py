@@ -20,6 +20,7 @@ from sora_products.models import ProductVideo
 from sora_products.providers import ReferenceUpload
 from sora_products.references import ReferenceImage, ReferenceImageError, build_reference, hash_source
 from sora_products.references.compose import encode
+from sora_products.storage import StorageUnavailable
 from sora_products.trust import faces
 
 logger = logging.getLogger(__name__)
@@ -40,8 +41,11 @@ def _content_type(name: str) -> str:
 def ensure_reference(video: ProductVideo) -> ReferenceUpload:
     """The stored reference of this video, built from the product photo the first time."""
     if video.reference_image:
-        with video.reference_image.open("rb") as handle:
-            content = handle.read()
+        try:
+            with video.reference_image.open("rb") as handle:
+                content = handle.read()
+        except Exception as exc:  # the media store is down: the reference is there, just not now
+            raise StorageUnavailable(_storage_message(exc)) from exc
         name = video.reference_image.name
         return ReferenceUpload(content=content, content_type=_content_type(name), filename=name.rsplit("/", 1)[-1])
     product = video.product
@@ -70,13 +74,22 @@ def ensure_reference(video: ProductVideo) -> ReferenceUpload:
             "image_unreadable", _("The product photo could not be read from storage; upload it again.")
         ) from exc
     reference = screen_faces(reference)
-    video.reference_image.save(reference.filename, ContentFile(reference.content), save=False)
+    try:
+        video.reference_image.save(reference.filename, ContentFile(reference.content), save=False)
+    except Exception as exc:  # the media store is down or refused the write: nothing is sent or paid yet
+        raise StorageUnavailable(_storage_message(exc)) from exc
     video.reference_hash = reference.sha256
     video.source_hash = source_hash
     ProductVideo.objects.filter(pk=video.pk).update(
         reference_image=video.reference_image.name, reference_hash=reference.sha256, source_hash=source_hash
     )
     return ReferenceUpload(content=reference.content, content_type=reference.content_type, filename=reference.filename)
+
+
+def _storage_message(exc: Exception) -> str:
+    return _("The media storage did not take the reference image (%(error)s); the video starts once it does.") % {
+        "error": str(exc)[:200] or type(exc).__name__
+    }
 
 
 @functools.lru_cache(maxsize=1)

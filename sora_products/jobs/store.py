@@ -23,6 +23,7 @@ from sora_products.jobs.providers import get_provider
 from sora_products.jobs.transitions import Step, fail, update_row
 from sora_products.models import ProductVideo, VideoStatus
 from sora_products.providers import DownloadTooLarge, NotFound, ProviderError, TransientError
+from sora_products.storage import StorageUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -82,11 +83,13 @@ def store(video: ProductVideo) -> Step:
             saved_bytes = saved.tell()
             saved.seek(0)
             video.video_file.save(f"{video.pk}.mp4", File(saved), save=False)
+            poster_name = _store_poster(video, provider)
+        except Exception as exc:  # the media store is down or refused the write; the provider still has the file
+            return _storage_failed(video, exc)
         finally:
             if inspection.signed is not None:
                 inspection.signed.close()
     status = VideoStatus.HELD if inspection.hold_reason else VideoStatus.READY
-    poster_name = _store_poster(video, provider)
     # What the provider charged when it says (Runway's credits), else the estimate reserved for it.
     actual = video.actual_cost if video.actual_cost is not None else (video.estimated_cost or Decimal("0"))
     with transaction.atomic():
@@ -119,6 +122,22 @@ def store(video: ProductVideo) -> Step:
             logger.warning("Video %s is held for review: %s", video.pk, inspection.hold_reason)
             transaction.on_commit(lambda: _send_held(video), robust=True)
     return Step(status)
+
+
+def _storage_failed(video: ProductVideo, exc: Exception) -> Step:
+    """Wait and try again while the provider's link lives: nothing is paid again, and an expired link ends
+    the video with its own sentence. A half-saved video file is removed, so no orphan stays in the store."""
+    logger.warning("Video %s could not be saved to storage: %s", video.pk, exc, exc_info=True)
+    if video.video_file.name:
+        try:
+            video.video_file.storage.delete(video.video_file.name)
+        except Exception:  # the store is down: the name is unique, so a leftover never shadows another file
+            logger.info("Could not remove the partly saved file %s", video.video_file.name)
+    video.video_file.name = ProductVideo.objects.filter(pk=video.pk).values_list("video_file", flat=True).get()
+    message = _("The media storage did not take the video (%(error)s); it is downloaded again and saved later.") % {
+        "error": str(exc)[:200] or type(exc).__name__
+    }
+    return breaker.back_off(video, StorageUnavailable(message), expect=STORING)
 
 
 def _send_ready(video: ProductVideo) -> None:

@@ -33,6 +33,7 @@ from sora_products.providers import (
     TransientError,
 )
 from sora_products.public_urls import public_file_url
+from sora_products.storage import StorageUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +78,8 @@ def submit(video: ProductVideo) -> Step:
         reference = ensure_reference(video) if not video.remixed_from_id else None
     except PreparationFailed as exc:
         return fail(video, exc.code, str(exc), spend=budget.RELEASED, expect=UNSENT)
+    except StorageUnavailable as exc:
+        return breaker.back_off(video, exc, expect=UNSENT)
     try:
         with transaction.atomic():
             # The ledger lock serialises every claim, so caps and rate limits can't be raced.

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
+
 import httpx
 import pytest
 
@@ -40,3 +44,67 @@ def bucket_url(video: ProductVideo) -> str:
 
     options = settings.STORAGES["sora_products"]["OPTIONS"]
     return f"{options['endpoint_url']}/{options['bucket_name']}/"
+
+
+class StoreOutage:
+    """Points the app's S3 storage at a port nobody listens on (connections are refused), and back."""
+
+    def __init__(self) -> None:
+        self.storage = ProductVideo._meta.get_field("video_file").storage
+        self.endpoint = self.storage.endpoint_url
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
+
+    def _point_at(self, endpoint: str) -> None:
+        self.storage.endpoint_url = endpoint
+        self.storage._connections, self.storage._bucket = threading.local(), None
+
+    def begin(self) -> None:
+        self._point_at(self.closed)
+
+    def end(self) -> None:
+        self._point_at(self.endpoint)
+
+
+def process_until(pk: int, done, timeout: float = 60) -> ProductVideo:
+    from sora_products import jobs
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        jobs.process(pk)
+        video = ProductVideo.objects.get(pk=pk)
+        if done(video):
+            return video
+        time.sleep(0.2)
+    raise AssertionError(f"video {pk} is still {video.status}: {video.error_message}")
+
+
+@pytest.fixture
+def outage():
+    outage = StoreOutage()
+    yield outage
+    outage.end()
+
+
+def test_a_store_down_before_the_create_holds_the_video_unsent(provider, bucket, outage):
+    pk = ProductVideo.objects.for_product(make_product()).get().pk
+    outage.begin()
+    video = process_until(pk, lambda v: "did not take the reference image" in v.error_message)
+    assert video.status == VideoStatus.REQUESTED and provider.stats()["creates"] == 0
+    outage.end()
+    assert drive(pk).status == VideoStatus.READY and provider.stats()["creates"] == 1
+
+
+def test_a_store_down_while_the_video_is_saved_is_waited_for_and_it_is_paid_once(provider, bucket, outage):
+    client, name = bucket
+    pk = ProductVideo.objects.for_product(make_product()).get().pk
+    process_until(pk, lambda v: bool(v.remote_id))  # created at the provider, with the store up
+    outage.begin()
+    video = process_until(pk, lambda v: "did not take the video" in v.error_message)
+    assert video.status == VideoStatus.STORING and video.next_check_at is not None and not video.video_file
+    outage.end()
+    video = drive(pk)
+    assert video.status == VideoStatus.READY and video.error_message == ""
+    assert provider.stats()["creates"] == 1  # downloaded again, never made (or paid for) twice
+    assert client.head_object(Bucket=name, Key=video.video_file.name)["ContentLength"] == video.video_bytes
