@@ -24,7 +24,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from _django import ROOT, setup, verdict
+from _django import ROOT, postgres_and_redis, setup, setup_postgres, verdict
 
 GENERATION_SECONDS = 6.0
 POLL_INTERVAL = 10.0
@@ -137,12 +137,27 @@ def calls_per_video() -> None:
     receiver.shutdown()
 
 
-def throughput(checks: bool) -> float:
+def session_cpu_seconds(sid: int) -> float:
+    """CPU time used so far by every live process of a session (the qcluster and its children), from /proc."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == sid:  # fields after the name: state ppid pgrp session ...
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def throughput(checks: bool, processes: int = 1, workers: int = 2, label: str = "SQLite") -> float:
+    """Jobs per second of ``processes`` qcluster processes of ``workers`` workers each, against an instant emulator."""
     from django.conf import settings
     from django.db import connection, transaction
 
     from sora_products import jobs
     from sora_products.emulator import Emulator, EmulatorConfig
+    from sora_products.emulator.renderer import RenderSettings
     from sora_products.models import ProductVideo, VideoStatus
     from tests.factories import make_product, photo_bytes
 
@@ -166,16 +181,15 @@ def throughput(checks: bool) -> float:
         sora.update(FIDELITY={"CHECK": False}, FACES="off")
     apply_settings(settings, sora)
     photo = photo_bytes((400, 500))
-    label = "with" if checks else "without"
-    products = [make_product(photo=photo, name=f"Throughput {label} {n}") for n in range(THROUGHPUT_JOBS)]
+    name = f"{label} {processes}x{workers} {'with' if checks else 'without'}"
+    products = [make_product(photo=photo, name=f"Throughput {name} {n}") for n in range(THROUGHPUT_JOBS)]
     # Warm the stock clip so the first job doesn't pay for the one render.
+    signer = emulator.clip_signer
     emulator.lifecycle._stock.place(
         type("S", (), {"width": 720, "height": 1280, "seconds": 8})(),
         tempfile.mkdtemp(),
-        __import__("sora_products.emulator.renderer", fromlist=["x"]).RenderSettings.for_mode(
-            fast=True, fps=None, threads=1
-        ),
-        sign=(lambda path: emulator.clip_signer.sign(path, model="stock")) if emulator.clip_signer else None,
+        RenderSettings.for_mode(fast=True, fps=None, threads=1),
+        sign=(lambda path: signer.sign(path, model="stock")) if signer else None,
     )
     env = {
         **os.environ,
@@ -183,54 +197,83 @@ def throughput(checks: bool) -> float:
         "SORA_WORKER_DB_NAME": connection.settings_dict["NAME"],
         "SORA_TEST_MEDIA": str(settings.MEDIA_ROOT),
         "SORA_STACK_SETTINGS": json.dumps(sora),
-        "SORA_Q_WORKERS": "2",
+        "SORA_Q_WORKERS": str(workers),
     }
-    worker = subprocess.Popen(
-        [sys.executable, str(Path(ROOT) / "manage.py"), "qcluster"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    time.sleep(3)  # let the cluster start before the clock does
-    started = time.monotonic()
+    cluster = [
+        subprocess.Popen(
+            [sys.executable, str(Path(ROOT) / "manage.py"), "qcluster"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        for _ in range(processes)
+    ]
+    time.sleep(3 + processes)  # let the clusters start before the clock does
+    started, cpu0 = time.monotonic(), time.process_time()
     with transaction.atomic():
         ids = [jobs.request_video(product, "showcase")[0].pk for product in products]
     stored = [VideoStatus.READY, VideoStatus.HELD]
     while ProductVideo.objects.filter(pk__in=ids, status__in=stored).count() < len(ids):
         if time.monotonic() - started > 300:
             break
-        time.sleep(0.1)
+        time.sleep(0.05)
     elapsed = time.monotonic() - started
     done = ProductVideo.objects.filter(pk__in=ids, status__in=stored).count()
-    os.killpg(worker.pid, 9)
+    worker_cpu = sum(session_cpu_seconds(process.pid) for process in cluster)
+    here_cpu = time.process_time() - cpu0
+    for process in cluster:
+        os.killpg(process.pid, 9)
+    routes = emulator.stats()["requests"]
     emulator.stop()
     rate = done / elapsed
+    per_job = 1000 / max(done, 1)
+    where = (
+        f"per job: {worker_cpu * per_job:.0f} ms CPU in the workers, {here_cpu * per_job:.0f} ms in this process "
+        f"(emulator, enqueue), {sum(routes.values()) / max(done, 1):.1f} provider calls"
+    )
     if checks:
         held = ProductVideo.objects.filter(pk__in=ids, status=VideoStatus.HELD).count()
         checked = ProductVideo.objects.filter(pk__in=ids).exclude(fidelity={}).exclude(provenance={}).count()
         print(
             f"engine throughput with the trust checks: {done}/{len(ids)} jobs stored in {elapsed:.1f} s "
-            f"= {rate:.1f} jobs/s ({checked} checked, {held} held: the stock clip shows no product)"
+            f"= {rate:.1f} jobs/s ({checked} checked, {held} held: the stock clip shows no product); {where}"
         )
     else:
         print(
-            f"engine throughput: {done}/{len(ids)} jobs ready in {elapsed:.1f} s = {rate:.1f} jobs/s "
-            f"(2 workers, SQLite, instant emulator)  target >= 20  {verdict(rate >= 20)}"
+            f"engine throughput, {label}, {processes} qcluster x {workers} workers: {done}/{len(ids)} jobs ready "
+            f"in {elapsed:.1f} s = {rate:.1f} jobs/s; {where}"
         )
     return rate
 
 
+def scaling() -> None:
+    """1, 2 and 3 single-worker qcluster processes on PostgreSQL and the Redis broker, side by side."""
+    rates = {n: throughput(checks=False, processes=n, workers=1, label="PostgreSQL + Redis") for n in (1, 2, 3)}
+    two, three = rates[2] / rates[1], rates[3] / rates[2]
+    print(f"2 workers / 1: {two:.2f}x  target >= 1.5  {verdict(two >= 1.5)}")
+    print(f"3 workers / 2: {three:.2f}x  target >= 1.0 (2 cores here)  {verdict(three >= 1.0)}")
+
+
 def main() -> None:
+    if "--postgres" in sys.argv:
+        setup_postgres("engine")
+        scaling()
+        return
     setup("engine")
     calls_per_video()
     without = throughput(checks=False)
+    print(f"engine throughput target (2 workers, SQLite, checks off) >= 60 jobs/s: {verdict(without >= 60)}")
     with_checks = throughput(checks=True)
     print(
         f"throughput with / without the trust checks: {with_checks / without:.2f}x "
         f"({1 / with_checks - 1 / without:.3f} s more per video on 2 workers)"
     )
+    if postgres_and_redis():
+        subprocess.run([sys.executable, __file__, "--postgres"], check=False)
+    else:
+        print("SKIPPED: PostgreSQL + Redis scaling (no PostgreSQL on 127.0.0.1:5432 or Redis on 127.0.0.1:6379)")
 
 
 if __name__ == "__main__":
