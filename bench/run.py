@@ -15,6 +15,7 @@ ORDER = [
     "bench_engine.py",
     "bench_fidelity.py",
     "bench_listing.py",
+    "bench_load.py",
     "bench_oscar.py",
     "bench_outage.py",
     "bench_protocols.py",
