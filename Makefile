@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 EXTRAS ?= emulator,postgres,redis,demo,test,oscar
 
-.PHONY: install demo test test-oscar bench lint messages wheel clean
+.PHONY: install demo scale-demo test test-oscar bench lint messages wheel clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,6 +17,10 @@ install: $(STAMP)
 
 demo: install
 	$(PY) manage.py demo
+
+# The demo with every file on an S3 store (SeaweedFS's S3 gateway, started and stopped with it).
+scale-demo: install
+	VENV=$(VENV) bash demo_shop/scale_demo.sh
 
 # The suite, then the django-oscar shop in tests/oscar_shop (a Django project of its own).
 test: install
@@ -47,4 +51,4 @@ wheel: install
 	rm -rf dist && $(PY) -m build --wheel --outdir dist . >/dev/null && $(PY) .ci/check_wheel.py dist/*.whl
 
 clean:
-	rm -rf dist build .test-media test-artifacts .test-db*.sqlite3
+	rm -rf dist build .test-media test-artifacts .test-db*.sqlite3 .scale-demo

@@ -5,6 +5,9 @@ SORA_REDIS_URL     use django-q2's Redis broker instead of the database broker.
 VIDEO_API_BASE_URL a gateway serving /v1/videos; unset = the emulator `make demo` starts.
 VIDEO_API_KEY      that gateway's key (never committed, never shown on a page).
 VIDEO_WEBHOOK_SECRET  the whsec_ secret shared with the provider's webhooks.
+AWS_S3_ENDPOINT_URL   every file (product photos, references, videos, posters) on this S3 store, with
+                   django-storages' own AWS_STORAGE_BUCKET_NAME, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+                   AWS_S3_REGION_NAME, AWS_S3_ADDRESSING_STYLE and AWS_QUERYSTRING_AUTH (`make scale-demo`).
 """
 
 import os
@@ -72,7 +75,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": BASE_DIR / "db.sqlite3",
+            "NAME": os.environ.get("DJANGO_SQLITE_PATH", BASE_DIR / "db.sqlite3"),
             # SQLite and a worker process: wait for locks instead of failing, take them up front.
             "OPTIONS": {
                 "timeout": 20,
@@ -94,6 +97,24 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "static-collected"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+
+# django-storages reads these settings by their own names; here they come from the environment.
+AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL", "")
+if AWS_S3_ENDPOINT_URL:
+    AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "sora-products-demo")
+    AWS_ACCESS_KEY_ID = os.environ.get("AWS_ACCESS_KEY_ID", "")
+    AWS_SECRET_ACCESS_KEY = os.environ.get("AWS_SECRET_ACCESS_KEY", "")
+    AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME", "us-east-1")
+    AWS_S3_ADDRESSING_STYLE = os.environ.get("AWS_S3_ADDRESSING_STYLE") or None
+    # Presigned URLs by default (a private bucket); "false" for a public bucket behind a CDN.
+    AWS_QUERYSTRING_AUTH = os.environ.get("AWS_QUERYSTRING_AUTH", "true").lower() != "false"
+    AWS_S3_SIGNATURE_VERSION = "s3v4"
+    AWS_S3_FILE_OVERWRITE = False
+    STORAGES = {
+        "default": {"BACKEND": "storages.backends.s3.S3Storage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        "sora_products": {"BACKEND": "storages.backends.s3.S3Storage"},
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGIN_URL = "admin:login"

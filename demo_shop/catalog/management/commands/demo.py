@@ -42,6 +42,8 @@ class Command(BaseCommand):
         self.restart_emulator = False
         env = self.child_env(port, emulator_port)
         call_command("migrate", interactive=False, verbosity=0)
+        if settings.AWS_S3_ENDPOINT_URL:
+            self.ensure_bucket()
         # Ctrl-C stops the demo even when it was started from a shell that ignores SIGINT (a background job).
         signal.signal(signal.SIGINT, _interrupt)
         signal.signal(signal.SIGTERM, _interrupt)
@@ -123,6 +125,17 @@ class Command(BaseCommand):
                 time.sleep(0.3)
         raise SystemExit(f"The {name} did not answer at {url} within {timeout:.0f} s.")
 
+    def ensure_bucket(self) -> None:
+        """Make the demo's bucket on the S3 store if it is not there yet (a real shop makes its bucket once)."""
+        from storages.backends.s3 import S3Storage
+
+        storage = S3Storage()
+        try:
+            storage.connection.meta.client.head_bucket(Bucket=storage.bucket_name)
+        except storage.connection.meta.client.exceptions.ClientError:
+            storage.connection.meta.client.create_bucket(Bucket=storage.bucket_name)
+            self.stdout.write(f"Created the bucket {storage.bucket_name!r} on {settings.AWS_S3_ENDPOINT_URL}.")
+
     def banner(self, port: int, emulator_port: int) -> None:
         provider = settings.VIDEO_API_BASE_URL or f"emulator at http://127.0.0.1:{emulator_port}/v1"
         if settings.DEMO_PROVIDER == "runway":
@@ -136,6 +149,8 @@ class Command(BaseCommand):
             f"  Storefront:  http://127.0.0.1:{port}/",
             f"  Admin:       http://127.0.0.1:{port}/admin/   (login: admin / admin)",
             f"  Videos from: {provider}",
+            *([f"  Media on:    S3 at {settings.AWS_S3_ENDPOINT_URL}, bucket {settings.AWS_STORAGE_BUCKET_NAME}"]
+              if settings.AWS_S3_ENDPOINT_URL else []),
             *(
                 [f"  Rehearse an outage: kill {self.emulator.pid}; kill -USR1 {os.getpid()} brings the emulator back."]
                 if self.emulator is not None
