@@ -61,7 +61,8 @@ def test_the_demo_catalogue_photos_and_their_videos_live_in_the_bucket(provider,
 
     product = Product.objects.exclude(image="").first()
     photo = httpx.get(product.image.url)
-    assert photo.status_code == 200 and photo.content == client.get_object(Bucket=name, Key=product.image.name)["Body"].read()
+    stored = client.get_object(Bucket=name, Key=product.image.name)["Body"].read()
+    assert photo.status_code == 200 and photo.content == stored
 
     video = drive(ProductVideo.objects.for_product(product).get().pk)
     assert video.status == VideoStatus.READY, video.error_message
