@@ -7,6 +7,7 @@ can start a paid generation, and only within the per-session pending cap and the
 
 from __future__ import annotations
 
+import datetime
 import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -67,8 +68,25 @@ class TooManyPending(TryOnRefused):
 
 
 class BudgetSpent(TryOnRefused):
-    status_code = 503
+    """A 429 like a provider's quota answer, not a 5xx: the shop is fine, its budget is used up until it resets."""
+
+    status_code = 429
     code = "budget_exhausted"
+
+    def __init__(self, message: str, code: str | None = None, retry_after: int | None = None) -> None:
+        super().__init__(message, code)
+        self.retry_after = retry_after
+
+
+def seconds_until_reset(cap: str) -> int:
+    """Seconds until a daily cap's next local midnight, or the monthly cap's first day of next month."""
+    now = timezone.localtime()
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    if cap == "monthly":
+        reset = (midnight.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+    else:
+        reset = midnight + datetime.timedelta(days=1)
+    return max(1, int((reset - now).total_seconds()))
 
 
 @dataclass(frozen=True)
@@ -200,7 +218,7 @@ def check_budget(amount: Decimal) -> None:
         if cap is None:
             continue
         if budget.committed_total(since, shopper_only=shopper_only) + waiting + amount > Decimal(str(cap)):
-            raise BudgetSpent(refusal_message(f"budget_{name}"), f"budget_{name}")
+            raise BudgetSpent(refusal_message(f"budget_{name}"), f"budget_{name}", seconds_until_reset(name))
 
 
 GENERATE_POLICIES = ("always", "on_demand", "never")

@@ -113,7 +113,10 @@ class StorefrontAPIView(APIView):
 
 
 def refusal(exc: tryon.TryOnRefused) -> Response:
-    return Response({"detail": str(exc), "code": exc.code}, status=exc.status_code)
+    response = Response({"detail": str(exc), "code": exc.code}, status=exc.status_code)
+    if getattr(exc, "retry_after", None):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 def state_payload(video: ProductVideo, request: Request) -> dict[str, Any]:

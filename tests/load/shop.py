@@ -20,7 +20,7 @@ REDIS_URL = os.environ.get("SORA_LOAD_REDIS_URL", "redis://127.0.0.1:6379/8")
 DATABASE = "sora_load"
 GUNICORN_WORKERS = 3
 GUNICORN_THREADS = 4
-SHOPPER_DAILY = "20.00"
+SHOPPER_DAILY = "100.00"
 
 
 def free_port() -> int:

@@ -49,8 +49,7 @@ class Crowd:
         return groups
 
     def server_errors(self) -> list[Record]:
-        """5xx answers other than the budget's designed 503 (a sentence and a code, the shop's own limit)."""
-        return [r for r in self.records if r.status >= 500 and not (r.status == 503 and r.code.startswith("budget_"))]
+        return [record for record in self.records if record.status >= 500]
 
     def table(self) -> str:
         """Per endpoint: requests, statuses, p50 and p95 latency."""

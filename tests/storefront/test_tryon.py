@@ -91,7 +91,7 @@ def test_spent_shopper_budget_answers_at_once_and_creates_nothing(settings):
     with pytest.raises(tryon.BudgetSpent) as refused:
         tryon.request_try_on(product, M160, session_key="a")
 
-    assert refused.value.code == "budget_shopper_daily" and refused.value.status_code == 503
+    assert refused.value.code == "budget_shopper_daily" and refused.value.status_code == 429
     assert "budget for try-on videos is used up" in str(refused.value)
     assert try_on_rows().count() == 0 and TryOnRequest.objects.count() == 0
 
