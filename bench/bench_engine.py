@@ -248,6 +248,58 @@ def throughput(checks: bool, processes: int = 1, workers: int = 2, label: str = 
     return rate
 
 
+def where_the_time_goes(count: int = 60) -> None:
+    """One process drives ``count`` jobs as a worker task does, profiled: what a job's time is spent on."""
+    import cProfile
+    import pstats
+
+    from django.conf import settings
+
+    from sora_products import jobs, tasks
+    from sora_products.emulator import Emulator, EmulatorConfig
+    from tests.factories import make_product, photo_bytes
+
+    emulator = Emulator(EmulatorConfig(port=0, fast=True, instant=True, complete_after=0, poll_after_ms=0)).start()
+    sora = {
+        **settings.SORA_PRODUCTS,
+        "AUTO_GENERATE": False,
+        "QUEUE": "sora_products.queues.CapturingQueue",
+        "PROVIDERS": {"default": {"BASE_URL": emulator.base_url, "API_KEY": emulator.api_key}},
+        "POLL_INTERVAL": 0.02,
+        "BUDGET": {"DAILY": None, "MONTHLY": None},
+        "FIDELITY": {"CHECK": False},
+        "FACES": "off",
+    }
+    apply_settings(settings, sora)
+    photo = photo_bytes((400, 500))
+    ids = [jobs.request_video(make_product(photo=photo, name=f"Profiled {n}"), "showcase")[0].pk for n in range(count)]
+    for pk in ids[:10]:  # warm: imports, connections, the stock clip
+        tasks.process_video(pk)
+    profiler = cProfile.Profile()  # this thread only: the emulator's threads are not counted
+    started, cpu0 = time.perf_counter(), time.thread_time()
+    profiler.enable()
+    for pk in ids[10:]:
+        tasks.process_video(pk)
+    profiler.disable()
+    measured = len(ids) - 10
+    wall, cpu = (time.perf_counter() - started) / measured, (time.thread_time() - cpu0) / measured
+    emulator.stop()
+    totals = pstats.Stats(profiler).stats  # (file, line, function) -> (calls, ..., own time, cumulative, callers)
+    parts = {
+        "waiting out the poll (sleep)": lambda f, fn: fn == "<built-in method time.sleep>",
+        "the reference image (Pillow)": lambda f, fn: f.endswith("references/build.py") and fn == "build_reference",
+        "provider HTTP (httpx)": lambda f, fn: f.endswith("httpx/_client.py") and fn == "send",
+        "SQL (the database driver)": lambda f, fn: f.endswith("django/db/backends/utils.py") and fn == "_execute",
+        "Content Credentials read (c2pa)": lambda f, fn: f.endswith("trust/provenance.py") and fn == "read_credentials",
+    }
+    spent = {name: sum(v[3] for (f, _l, fn), v in totals.items() if match(f, fn)) / measured
+             for name, match in parts.items()}  # fmt: skip
+    rest = wall - sum(spent.values())
+    shares = ", ".join(f"{name} {seconds * 1000:.1f} ms" for name, seconds in spent.items())
+    print(f"where one job's time goes (one process, {measured} jobs): {wall * 1000:.1f} ms wall, {cpu * 1000:.1f} ms "
+          f"CPU: {shares}, the rest (ORM and engine Python) {rest * 1000:.1f} ms")
+
+
 def scaling() -> None:
     """1, 2 and 3 single-worker qcluster processes on PostgreSQL and the Redis broker, side by side."""
     rates = {n: throughput(checks=False, processes=n, workers=1, label="PostgreSQL + Redis") for n in (1, 2, 3)}
@@ -265,6 +317,10 @@ def main() -> None:
     calls_per_video()
     without = throughput(checks=False)
     print(f"engine throughput target (2 workers, SQLite, checks off) >= 60 jobs/s: {verdict(without >= 60)}")
+    where_the_time_goes()
+    cores = os.cpu_count() or 1
+    print(f"at 60 jobs/s, {cores} cores leave {cores / 60 * 1000:.0f} ms of CPU per job for everything: the workers, "
+          "the emulator, the broker and the database")
     with_checks = throughput(checks=True)
     print(
         f"throughput with / without the trust checks: {with_checks / without:.2f}x "
