@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 EXTRAS ?= emulator,postgres,redis,demo,test,oscar
 
-.PHONY: install demo scale-demo test test-oscar bench lint messages wheel clean
+.PHONY: install demo scale-demo test schema test-oscar bench lint messages wheel clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ messages: install
 	cd sora_products && $(DJANGO_ADMIN) compilemessages -l ja
 	cd demo_shop && $(abspath $(PY)) ../manage.py makemessages -l ja --no-obsolete
 	cd demo_shop && $(abspath $(PY)) ../manage.py compilemessages -l ja
+
+# The API's OpenAPI schema, committed so a change to it shows in review (tests/storefront/test_schema.py checks it).
+schema: install
+	DJANGO_SETTINGS_MODULE=demo_shop.settings $(PY) -c "import django; django.setup(); \
+	from sora_products.api.schema import as_yaml; open('sora_products/api/openapi.yaml', 'w').write(as_yaml())"
 
 wheel: install
 	rm -rf dist && $(PY) -m build --wheel --outdir dist . >/dev/null && $(PY) .ci/check_wheel.py dist/*.whl

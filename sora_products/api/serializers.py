@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from sora_products.conf import app_settings
@@ -18,6 +19,7 @@ from sora_products.storefront import product_ref, resolve_product_ref
 from sora_products.storefront.shopper_state import file_url
 
 
+@extend_schema_field({"type": "string", "example": "catalog.product:42"})
 class ProductRefField(serializers.Field):
     """A "app_label.model:pk" reference to a registered product, turned into the product."""
 

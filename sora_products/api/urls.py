@@ -3,6 +3,7 @@
 from django.urls import path
 
 from sora_products.api import views
+from sora_products.api.schema import ApiSchemaView
 
 app_name = "api"
 urlpatterns = [
@@ -14,4 +15,5 @@ urlpatterns = [
         name="product-videos",
     ),
     path("estimate/", views.EstimateView.as_view(), name="estimate"),
+    path("schema/", ApiSchemaView.as_view(), name="schema"),
 ]

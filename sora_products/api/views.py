@@ -15,6 +15,8 @@ from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import status
 from rest_framework.authentication import CSRFCheck, SessionAuthentication
 from rest_framework.exceptions import APIException, NotFound, ParseError, PermissionDenied
@@ -27,6 +29,15 @@ from rest_framework.views import APIView, exception_handler
 
 from sora_products import tryon
 from sora_products.api.estimates import estimate_for
+from sora_products.api.responses import (
+    ErrorSerializer,
+    EstimateAnswerSerializer,
+    InvalidSerializer,
+    ProductVideosSerializer,
+    TryOnAnswerSerializer,
+    VideoStateSerializer,
+)
+from sora_products.api.schema import documented
 from sora_products.api.serializers import (
     EstimateSerializer,
     LiveVideoSerializer,
@@ -107,6 +118,7 @@ class StorefrontAPIView(APIView):
     parser_classes = [JSONParser, FormParser]
     authentication_classes = [SessionAuthentication]
     permission_classes = [AllowAny]
+    schema = AutoSchema()
 
     def get_exception_handler(self):
         return shopper_exception_handler
@@ -171,6 +183,18 @@ class TryOnView(StorefrontAPIView):
     def throttled(self, request: Request, wait: float | None) -> None:
         raise TryOnThrottled(wait)
 
+    @documented(
+        operation_id="try_on_ask",
+        request=TryOnAskSerializer,
+        responses={
+            200: OpenApiResponse(TryOnAnswerSerializer, "The bucket's video is live (or a stand-in plays): watch it."),
+            202: OpenApiResponse(TryOnAnswerSerializer, "The video is being made: poll `status_url`."),
+            400: OpenApiResponse(InvalidSerializer, "A choice is missing or not offered, or the item can't be worn."),
+            403: OpenApiResponse(ErrorSerializer, "The page's CSRF check failed."),
+            404: OpenApiResponse(ErrorSerializer, "Try-on is off in this shop."),
+            429: OpenApiResponse(ErrorSerializer, "Too many asks, too many pending videos, or the budget is spent."),
+        },
+    )
     def post(self, request: Request) -> Response:
         serializer = TryOnAskSerializer(data=request.data)
         if not serializer.is_valid():
@@ -210,6 +234,14 @@ class VideoStatusView(StorefrontAPIView):
     def throttled(self, request: Request, wait: float | None) -> None:
         raise TryOnThrottled(wait)
 
+    @documented(
+        operation_id="video_status",
+        responses={
+            200: OpenApiResponse(VideoStateSerializer, "The video's state; poll again after `poll_after` seconds."),
+            404: OpenApiResponse(ErrorSerializer, "No such try-on or live video."),
+            429: OpenApiResponse(ErrorSerializer, "Too many polls from this session."),
+        },
+    )
     def get(self, request: Request, pk: int) -> Response:
         video = ProductVideo.objects.filter(pk=pk).first()
         if video is None or not (video.preset == tryon.preset_name() or video.is_live):
@@ -223,6 +255,13 @@ class VideoStatusView(StorefrontAPIView):
 class ProductVideosView(StorefrontAPIView):
     """GET the live videos of one product (content type "app_label.model" and product id)."""
 
+    @documented(
+        operation_id="product_videos",
+        responses={
+            200: OpenApiResponse(ProductVideosSerializer, "The product's live videos."),
+            404: OpenApiResponse(ErrorSerializer, "No such registered product model."),
+        },
+    )
     def get(self, request: Request, content_type: str, object_id: str) -> Response:
         app_label, _dot, model_name = content_type.partition(".")
         try:
@@ -242,6 +281,15 @@ class EstimateView(StorefrontAPIView):
 
     permission_classes = [IsAdminUser]
 
+    @documented(
+        operation_id="estimate",
+        request=EstimateSerializer,
+        responses={
+            200: OpenApiResponse(EstimateAnswerSerializer, "How many new videos that means and what they cost."),
+            400: OpenApiResponse(InvalidSerializer, "The request names unknown products or presets."),
+            403: OpenApiResponse(ErrorSerializer, "Staff only."),
+        },
+    )
     def post(self, request: Request) -> Response:
         serializer = EstimateSerializer(data=request.data)
         if not serializer.is_valid():

@@ -1,0 +1,59 @@
+"""What the API answers, described for its OpenAPI schema; the views build these payloads as plain dicts."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from sora_products.api.serializers import LiveVideoSerializer, ShopperStateSerializer
+
+
+class ProfileSerializer(serializers.Serializer):
+    height_cm = serializers.IntegerField()
+    size = serializers.CharField()
+    scene = serializers.CharField()
+
+
+class VideoStateSerializer(ShopperStateSerializer):
+    """A video's state for the shopper, with where to poll it (null when there is nothing to poll)."""
+
+    status_url = serializers.CharField(allow_null=True)
+    profile = ProfileSerializer(allow_null=True)
+
+
+class TryOnAnswerSerializer(VideoStateSerializer):
+    """The answer to an ask: the video's state and whether this ask started a new video."""
+
+    new_generation = serializers.BooleanField()
+
+
+class ProductVideosSerializer(serializers.Serializer):
+    videos = LiveVideoSerializer(many=True)
+    ai_label = serializers.BooleanField(help_text="Whether the shop labels its videos as AI-generated.")
+
+
+class SkippedSerializer(serializers.Serializer):
+    product = serializers.CharField()
+    preset = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class EstimateAnswerSerializer(serializers.Serializer):
+    new = serializers.IntegerField(help_text="Videos that would be made.")
+    existing = serializers.IntegerField(help_text="Videos that exist already and would not be paid again.")
+    total = serializers.CharField(help_text="What the new videos cost, as a decimal string.")
+    currency = serializers.CharField()
+    unpriced = serializers.IntegerField(help_text="New videos whose provider and model have no known price.")
+    skipped = SkippedSerializer(many=True)
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Every refusal: a sentence for a person and a stable code for a program."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()
+
+
+class InvalidSerializer(ErrorSerializer):
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()), help_text="A sentence per field that was refused."
+    )
