@@ -19,6 +19,7 @@ ORDER = [
     "bench_oscar.py",
     "bench_outage.py",
     "bench_protocols.py",
+    "bench_status_polls.py",
     "bench_tryon_cost.py",
     "bench_tryon_month.py",
 ]

@@ -20,6 +20,13 @@ class VideoStateSerializer(ShopperStateSerializer):
     profile = ProfileSerializer(allow_null=True)
 
 
+class VideoStatesSerializer(serializers.Serializer):
+    videos = VideoStateSerializer(many=True)
+    missing = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Ids asked for that are no try-on or live video."
+    )
+
+
 class TryOnAnswerSerializer(VideoStateSerializer):
     """The answer to an ask: the video's state and whether this ask started a new video."""
 

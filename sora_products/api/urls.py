@@ -8,6 +8,7 @@ from sora_products.api.schema import ApiSchemaView
 app_name = "api"
 urlpatterns = [
     path("try-on/", views.TryOnView.as_view(), name="try-on"),
+    path("videos/status/", views.VideoStatusBatchView.as_view(), name="video-status-batch"),
     path("videos/<int:pk>/status/", views.VideoStatusView.as_view(), name="video-status"),
     path(
         "products/<str:content_type>/<str:object_id>/videos/",

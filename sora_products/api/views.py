@@ -7,6 +7,8 @@ provider's error text or anything from settings.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from typing import Any
 
@@ -16,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import status
 from rest_framework.authentication import CSRFCheck, SessionAuthentication
 from rest_framework.exceptions import APIException, NotFound, ParseError, PermissionDenied
@@ -36,6 +38,7 @@ from sora_products.api.responses import (
     ProductVideosSerializer,
     TryOnAnswerSerializer,
     VideoStateSerializer,
+    VideoStatesSerializer,
 )
 from sora_products.api.schema import documented
 from sora_products.api.serializers import (
@@ -131,8 +134,8 @@ def refusal(exc: tryon.TryOnRefused) -> Response:
     return response
 
 
-def state_payload(video: ProductVideo, request: Request) -> dict[str, Any]:
-    data = absolute_urls(ShopperStateSerializer(shopper_state(video).as_dict()).data, request)
+def state_payload(video: ProductVideo, request: Request, *, live: bool | None = None) -> dict[str, Any]:
+    data = absolute_urls(ShopperStateSerializer(shopper_state(video, live=live).as_dict()).data, request)
     data["status_url"] = reverse("sora_products:api:video-status", kwargs={"pk": video.pk})
     data["profile"] = video.profile
     return data
@@ -226,8 +229,31 @@ class TryOnView(StorefrontAPIView):
         return Response(payload, status=status.HTTP_202_ACCEPTED, headers=headers)
 
 
+MAX_BATCH_IDS = 200
+
+
+def shopper_visible(video: ProductVideo | None, *, live: bool | None = None) -> bool:
+    """The storefront follows try-on videos and live ones; other videos are not its business."""
+    if video is None:
+        return False
+    return video.preset == tryon.preset_name() or (live if live is not None else video.is_live)
+
+
+def conditional(request: Request, payload: Any) -> Response:
+    """200 with an ETag of the answer, or 304 when the poller already holds exactly this answer."""
+    digest = hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:32]
+    etag = f'"{digest}"'
+    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+        response = Response(status=status.HTTP_304_NOT_MODIFIED)
+    else:
+        response = Response(payload)
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
 class VideoStatusView(StorefrontAPIView):
-    """GET a try-on (or live) video's state; other videos are not the storefront's business."""
+    """GET a try-on (or live) video's state, with an ETag: an unchanged state answers 304 to If-None-Match."""
 
     throttle_classes = [StatusThrottle]
 
@@ -238,18 +264,69 @@ class VideoStatusView(StorefrontAPIView):
         operation_id="video_status",
         responses={
             200: OpenApiResponse(VideoStateSerializer, "The video's state; poll again after `poll_after` seconds."),
+            304: OpenApiResponse(description="The state is the one the If-None-Match ETag names."),
             404: OpenApiResponse(ErrorSerializer, "No such try-on or live video."),
             429: OpenApiResponse(ErrorSerializer, "Too many polls from this session."),
         },
     )
     def get(self, request: Request, pk: int) -> Response:
         video = ProductVideo.objects.filter(pk=pk).first()
-        if video is None or not (video.preset == tryon.preset_name() or video.is_live):
+        if not shopper_visible(video):
             raise NotFound(_("There is no such video."), code="not_found")
         payload = state_payload(video, request)
         if not payload["done"]:
             mark_watched(video, request.session.session_key or "")
-        return Response(payload)
+        return conditional(request, payload)
+
+
+class VideoStatusBatchView(StorefrontAPIView):
+    """GET the states of up to 200 videos in one poll (``?ids=1,2,3``), with an ETag over all of them."""
+
+    throttle_classes = [StatusThrottle]
+
+    def throttled(self, request: Request, wait: float | None) -> None:
+        raise TryOnThrottled(wait)
+
+    @documented(
+        operation_id="video_status_batch",
+        parameters=[
+            OpenApiParameter(
+                "ids", str, required=True, description=f"Comma-separated video ids, at most {MAX_BATCH_IDS}."
+            )
+        ],
+        responses={
+            200: OpenApiResponse(VideoStatesSerializer, "The states, in the order asked; unknown ids in `missing`."),
+            304: OpenApiResponse(description="Every state is the one the If-None-Match ETag names."),
+            400: OpenApiResponse(ErrorSerializer, "No ids, ids that are not numbers, or too many."),
+            429: OpenApiResponse(ErrorSerializer, "Too many polls from this session."),
+        },
+    )
+    def get(self, request: Request) -> Response:
+        ids = self.requested_ids(request.query_params.get("ids", ""))
+        found = {video.pk: video for video in ProductVideo.objects.filter(pk__in=ids)}
+        live = set(ProductVideo.objects.live().filter(pk__in=ids).values_list("pk", flat=True))  # one query, not 200
+        session_key = request.session.session_key or ""
+        videos, missing = [], []
+        for pk in ids:
+            video = found.get(pk)
+            if not shopper_visible(video, live=pk in live):
+                missing.append(pk)
+                continue
+            payload = state_payload(video, request, live=pk in live)
+            if not payload["done"]:
+                mark_watched(video, session_key)
+            videos.append(payload)
+        return conditional(request, {"videos": videos, "missing": missing})
+
+    def requested_ids(self, raw: str) -> list[int]:
+        parts = [part.strip() for part in raw.split(",") if part.strip()]
+        if not parts or not all(part.isdigit() and len(part) <= 18 for part in parts):
+            raise ParseError(_("Say which videos: ids=1,2,3 (numbers, separated by commas)."), code="invalid")
+        if len(parts) > MAX_BATCH_IDS:
+            raise ParseError(
+                _("Ask for at most %(limit)d videos at a time.") % {"limit": MAX_BATCH_IDS}, code="too_many"
+            )
+        return list(dict.fromkeys(int(part) for part in parts))
 
 
 class ProductVideosView(StorefrontAPIView):

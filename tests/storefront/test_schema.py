@@ -36,6 +36,7 @@ def test_the_schema_is_served_to_anyone_as_valid_openapi_3_with_every_endpoint(c
     assert operations == {
         ("/videos/api/try-on/", "post"),
         ("/videos/api/videos/{id}/status/", "get"),
+        ("/videos/api/videos/status/", "get"),
         ("/videos/api/products/{content_type}/{object_id}/videos/", "get"),
         ("/videos/api/estimate/", "post"),
     }
@@ -101,6 +102,10 @@ def test_real_answers_match_the_documented_shapes(client, settings):
     missing = client.get(reverse("sora_products:api:video-status", kwargs={"pk": 10**9}))
     assert missing.status_code == 404
     assert_answer_matches(schema, "/videos/api/videos/{id}/status/", "get", missing)
+
+    batch = client.get(reverse("sora_products:api:video-status-batch"), {"ids": f"{accepted.json()['id']},999999"})
+    assert batch.json()["missing"] == [999999]
+    assert_answer_matches(schema, "/videos/api/videos/status/", "get", batch)
 
     videos = client.get(reverse("sora_products:api:product-videos", args=["catalog.product", product.pk]))
     assert_answer_matches(schema, "/videos/api/products/{content_type}/{object_id}/videos/", "get", videos)
