@@ -25,11 +25,10 @@ def main() -> None:
     from tests.factories import make_product
     from tests.videos import ready_video
 
-    product = make_product(name="Polled dress", category="dresses")
-    heights = range(140, 201, 5)
+    heights, sizes = range(140, 201, 5), ["XS", "S", "M", "L", "XL"]
     ids = []
     for n in range(VIDEOS):
-        profile = TryOnProfile.from_choices(heights[n % len(heights)], ["XS", "S", "M", "L", "XL"][n // 13 % 5], "studio")
+        profile = TryOnProfile.from_choices(heights[n % len(heights)], sizes[n // 13 % 5], "studio")
         ids.append(ready_video(make_product(name=f"Polled {n}", category="dresses"), "worn", profile=profile).pk)
     client = Client()
     client.get(reverse("sora_products:api:video-status", kwargs={"pk": ids[0]}))  # warm: session, imports
@@ -53,7 +52,6 @@ def main() -> None:
     _q3, etag_time = measure("the batch again, ETag unchanged (304)", [(batch_url, batch, {"If-None-Match": etag})])
     print(f"one batch / {VIDEOS} singles: {batch_time / single_time:.2f}x the time; "
           f"304 / 200 batch: {etag_time / batch_time:.2f}x")
-    del product
 
 
 if __name__ == "__main__":
