@@ -20,7 +20,7 @@ def _provider_capabilities(alias: str) -> Any:
 
 @register(Tags.compatibility)
 def check_settings(app_configs: Any = None, **kwargs: Any) -> list:
-    """sora_products.E001–E011 and W001–W008: settings that would break or surprise later."""
+    """sora_products.E001–E012 and W001–W008: settings that would break or surprise later."""
     messages: list = []
     for key in app_settings.unknown_keys():
         messages.append(
@@ -74,7 +74,35 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list:
         )
     messages.extend(_check_waits())
     messages.extend(_check_trust())
+    messages.extend(_check_api())
     return messages
+
+
+API_AUTHENTICATIONS = ("session", "token")
+
+
+def _check_api() -> list:
+    """E012: the staff API's AUTHENTICATION names something unknown, or "token" without DRF's authtoken app."""
+    from django.apps import apps
+
+    chosen = list(app_settings.API.get("AUTHENTICATION") or ())
+    unknown = [name for name in chosen if name not in API_AUTHENTICATIONS]
+    if unknown or not chosen:
+        return [
+            Error(
+                f'SORA_PRODUCTS["API"]["AUTHENTICATION"] must list "session" and/or "token", not {chosen!r}.',
+                id="sora_products.E012",
+            )
+        ]
+    if "token" in chosen and not apps.is_installed("rest_framework.authtoken"):
+        return [
+            Error(
+                'SORA_PRODUCTS["API"]["AUTHENTICATION"] names "token", but rest_framework.authtoken is not installed.',
+                hint='Add "rest_framework.authtoken" to INSTALLED_APPS and migrate, or use "session" only.',
+                id="sora_products.E012",
+            )
+        ]
+    return []
 
 
 FACE_ACTIONS = ("mask", "refuse", "off")

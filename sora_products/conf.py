@@ -168,6 +168,9 @@ DEFAULTS: dict[str, Any] = {
         "ALGORITHM": "es256",
         "CLAIM_GENERATOR": "sora-products",
     },
+    # The staff API (videos/api/videos/…): "session" (the admin's login, with CSRF on every POST) and/or
+    # "token" (DRF's TokenAuthentication; add "rest_framework.authtoken" to INSTALLED_APPS).
+    "API": {"AUTHENTICATION": ("session",), "PAGE_SIZE": 50},
     "TRY_ON": {
         "ENABLED": False,
         "HEIGHT_STEP_CM": 5,
@@ -196,7 +199,7 @@ DEFAULTS: dict[str, Any] = {
 }
 
 # Keys whose value is a dict merged over the default dict rather than replacing it.
-MERGED_KEYS = ("BUDGET", "TRY_ON", "BACKOFF", "OUTAGE", "OSCAR", "FIDELITY", "PROVENANCE")
+MERGED_KEYS = ("BUDGET", "TRY_ON", "BACKOFF", "OUTAGE", "OSCAR", "FIDELITY", "PROVENANCE", "API")
 
 # Dotted paths of earlier versions that settings may still name, mapped to where the thing lives now.
 MOVED_PATHS = {"sora_products.queue.": "sora_products.queues."}

@@ -42,7 +42,7 @@ if os.environ.get("SORA_WORKER_DB_NAME"):
 
 MEDIA_ROOT = os.environ.get("SORA_TEST_MEDIA", str(Path(BASE_DIR) / ".test-media"))
 
-INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp", "rest_framework.authtoken"]
 
 REDIS_URL = os.environ.get("SORA_REDIS_URL", "")
 Q_CLUSTER = {

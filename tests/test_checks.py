@@ -189,3 +189,15 @@ def test_faces_without_scikit_image_warn_that_photos_go_unchecked(settings, monk
 def test_signing_without_the_certificate_in_the_environment_warns(settings, monkeypatch):
     monkeypatch.delenv("SORA_C2PA_CERTIFICATE", raising=False)
     assert "sora_products.W008" in ids(settings, PROVENANCE={"SIGN": True})
+
+
+def test_the_staff_api_authentication_must_be_session_or_token(settings):
+    assert "sora_products.E012" in ids(settings, API={"AUTHENTICATION": ["basic"]})
+    assert "sora_products.E012" in ids(settings, API={"AUTHENTICATION": []})
+    assert "sora_products.E012" not in ids(settings, API={"AUTHENTICATION": ["session", "token"]})
+
+
+def test_token_authentication_needs_drf_authtoken_installed(settings):
+    settings.INSTALLED_APPS = [app for app in settings.INSTALLED_APPS if app != "rest_framework.authtoken"]
+    assert "sora_products.E012" in ids(settings, API={"AUTHENTICATION": ["token"]})
+    assert "sora_products.E012" not in ids(settings, API={"AUTHENTICATION": ["session"]})

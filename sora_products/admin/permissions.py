@@ -5,18 +5,21 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
-APP = "sora_products"
-GENERATE = f"{APP}.generate_productvideo"
-REVIEW = f"{APP}.review_productvideo"
-REMIX = f"{APP}.remix_productvideo"
-VIEW_COSTS = f"{APP}.view_costs"
-VIEW_VIDEOS = (f"{APP}.view_productvideo", f"{APP}.change_productvideo")
+from sora_products.permissions import (  # noqa: F401 - the admin names them from here too
+    APP,
+    GENERATE,
+    REMIX,
+    REVIEW,
+    VIEW_COSTS,
+    VIEW_VIDEOS,
+    user_has,
+    user_sees_videos,
+)
 
 
 def has(request: HttpRequest, permission: str) -> bool:
     """Staff with the permission (superusers have them all)."""
-    user = request.user
-    return bool(user.is_active and user.is_staff and user.has_perm(permission))
+    return user_has(request.user, permission)
 
 
 def can_generate(request: HttpRequest) -> bool:
@@ -37,7 +40,7 @@ def can_see_costs(request: HttpRequest) -> bool:
 
 def can_see_videos(request: HttpRequest) -> bool:
     """Watching progress needs the right to see videos, or to ask for them."""
-    return any(has(request, permission) for permission in (*VIEW_VIDEOS, GENERATE))
+    return user_sees_videos(request.user)
 
 
 def require(allowed: bool) -> None:

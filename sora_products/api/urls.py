@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from sora_products.api import views
+from sora_products.api import staff, views
 from sora_products.api.schema import ApiSchemaView
 
 app_name = "api"
@@ -16,5 +16,12 @@ urlpatterns = [
         name="product-videos",
     ),
     path("estimate/", views.EstimateView.as_view(), name="estimate"),
+    path("videos/", staff.StaffVideoListView.as_view(), name="staff-videos"),
+    path("videos/<int:pk>/", staff.StaffVideoDetailView.as_view(), name="staff-video"),
+    path("videos/<int:pk>/approve/", staff.ApproveView.as_view(), name="staff-approve"),
+    path("videos/<int:pk>/reject/", staff.RejectView.as_view(), name="staff-reject"),
+    path("videos/<int:pk>/retry/", staff.RetryView.as_view(), name="staff-retry"),
+    path("videos/<int:pk>/cancel/", staff.CancelView.as_view(), name="staff-cancel"),
+    path("videos/<int:pk>/remix/", staff.RemixView.as_view(), name="staff-remix"),
     path("schema/", ApiSchemaView.as_view(), name="schema"),
 ]
