@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from sora_products.api import staff, views
+from sora_products.api import spending, staff, views
 from sora_products.api.schema import ApiSchemaView
 
 app_name = "api"
@@ -16,6 +16,8 @@ urlpatterns = [
         name="product-videos",
     ),
     path("estimate/", views.EstimateView.as_view(), name="estimate"),
+    path("generate/", spending.GenerateView.as_view(), name="staff-generate"),
+    path("spend/", spending.SpendView.as_view(), name="staff-spend"),
     path("videos/", staff.StaffVideoListView.as_view(), name="staff-videos"),
     path("videos/<int:pk>/", staff.StaffVideoDetailView.as_view(), name="staff-video"),
     path("videos/<int:pk>/approve/", staff.ApproveView.as_view(), name="staff-approve"),
