@@ -44,7 +44,7 @@ def verify(body: bytes, headers: dict[str, str]) -> dict[str, Any]:
     for name in ("webhook-id", "webhook-timestamp", "webhook-signature"):
         if not lowered.get(name):
             raise WebhookRejected(f"Missing {name} header.")
-    if not lowered["webhook-timestamp"].isdigit():
+    if not (lowered["webhook-timestamp"].isascii() and lowered["webhook-timestamp"].isdigit()):
         raise WebhookRejected("Invalid webhook-timestamp header.")
     for secret in secrets:
         try:

@@ -76,6 +76,7 @@ def test_the_webhook_url_sent_with_each_submit_is_the_shops_public_address(fal):
         ("a stale timestamp", "stale"),
         ("no signature", "unsigned"),
         ("a signature that is not hex", "garbage"),
+        ("a timestamp of digits int() can't read", "superscript"),
     ],
 )
 def test_anything_fal_did_not_sign_just_now_is_refused_with_a_sentence(client, fal, case, change):
@@ -89,6 +90,8 @@ def test_anything_fal_did_not_sign_just_now_is_refused_with_a_sentence(client, f
         response = client.post(url, body + b" ", content_type="application/json", **extra)
     elif change == "stale":
         response = deliver(client, fal, timestamp=time.time() - 3600)
+    elif change == "superscript":
+        response = deliver(client, fal, tamper=lambda h: h.update({"x-fal-webhook-timestamp": "17²"}))
     elif change == "unsigned":
         response = deliver(client, fal, tamper=lambda h: h.pop("x-fal-webhook-signature"))
     else:

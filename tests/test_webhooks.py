@@ -82,6 +82,8 @@ def test_a_rotated_secret_still_verifies(client, running_video):
         pytest.param(lambda b, h: (b, signed(b, at=int(time.time()) + 301)), id="future"),
         pytest.param(lambda b, h: (b, {k: v for k, v in h.items() if k != "HTTP_WEBHOOK_ID"}), id="no-id"),
         pytest.param(lambda b, h: (b, {**h, "HTTP_WEBHOOK_TIMESTAMP": "12.5"}), id="float-timestamp"),
+        # "²" and "١" are digits to str.isdigit() but not to int()
+        pytest.param(lambda b, h: (b, {**h, "HTTP_WEBHOOK_TIMESTAMP": "1²"}), id="superscript-timestamp"),
         pytest.param(lambda b, h: (b, {**h, "HTTP_WEBHOOK_SIGNATURE": "garbage"}), id="garbage-signature"),
         pytest.param(lambda b, h: (b, {**h, "HTTP_WEBHOOK_SIGNATURE": "v1,!!!notb64"}), id="bad-base64"),
         pytest.param(

@@ -17,7 +17,7 @@ def parse_ids(raw: str) -> list[int]:
     ids: list[int] = []
     for part in raw.split(","):
         part = part.strip()
-        if part.isdigit() and int(part) > 0 and int(part) not in ids:
+        if part.isascii() and part.isdigit() and int(part) > 0 and int(part) not in ids:
             ids.append(int(part))
     return ids[:MAX_IDS]
 

@@ -7,17 +7,11 @@ from rest_framework import serializers
 from sora_products.api.serializers import LiveVideoSerializer, ShopperStateSerializer
 
 
-class ProfileSerializer(serializers.Serializer):
-    height_cm = serializers.IntegerField()
-    size = serializers.CharField()
-    scene = serializers.CharField()
-
-
 class VideoStateSerializer(ShopperStateSerializer):
     """A video's state for the shopper, with where to poll it (null when there is nothing to poll)."""
 
     status_url = serializers.CharField(allow_null=True)
-    profile = ProfileSerializer(allow_null=True)
+    profile = serializers.DictField(help_text="The try-on choices (height_cm, size, scene); empty for other videos.")
 
 
 class VideoStatesSerializer(serializers.Serializer):
@@ -62,5 +56,7 @@ class ErrorSerializer(serializers.Serializer):
 
 class InvalidSerializer(ErrorSerializer):
     fields = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()), help_text="A sentence per field that was refused."
+        child=serializers.JSONField(),
+        required=False,
+        help_text="Per refused field, its sentences (a list, or an object by item for a list field).",
     )

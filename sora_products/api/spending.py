@@ -147,7 +147,7 @@ class SpendView(StaffAPIView):
     )
     def get(self, request: Request) -> Response:
         raw = request.query_params.get("days", "30")
-        if not raw.isdigit() or not 1 <= int(raw) <= MAX_DAYS:
+        if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_DAYS:
             raise ParseError(_("Ask for between 1 and %(max)d days.") % {"max": MAX_DAYS}, code="invalid")
         today = timezone.localdate()
         since = today - datetime.timedelta(days=int(raw) - 1)

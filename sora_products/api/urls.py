@@ -1,6 +1,6 @@
 """Routes of the storefront API, included by sora_products.urls under "api/"."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from sora_products.api import spending, staff, views
 from sora_products.api.schema import ApiSchemaView
@@ -26,4 +26,6 @@ urlpatterns = [
     path("videos/<int:pk>/cancel/", staff.CancelView.as_view(), name="staff-cancel"),
     path("videos/<int:pk>/remix/", staff.RemixView.as_view(), name="staff-remix"),
     path("schema/", ApiSchemaView.as_view(), name="schema"),
+    # Last: every other address under api/ answers a JSON 404 with a sentence.
+    re_path(r"^[\s\S]*$", views.NoSuchEndpoint.as_view(), name="no-such-endpoint"),
 ]

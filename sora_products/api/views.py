@@ -13,6 +13,7 @@ import math
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import SuspiciousOperation
 from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -79,6 +80,10 @@ class TryOnThrottled(APIException):
 
 def shopper_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF's handler, plus a machine-readable ``code`` next to every ``detail`` sentence."""
+    if isinstance(exc, SuspiciousOperation):  # too many fields, a body too big: Django's own HTML 400 otherwise
+        exc = ParseError(unreadable_message(), code="unreadable")
+    if isinstance(exc, ParseError) and exc.get_codes() == "parse_error":
+        exc = ParseError(unreadable_message(), code="unreadable")  # DRF's says "JSON parse error - Expecting value…"
     response = exception_handler(exc, context)
     if response is not None and isinstance(response.data, dict) and "detail" in response.data:
         codes = exc.get_codes() if isinstance(exc, APIException) else None
@@ -132,6 +137,15 @@ def refusal(exc: tryon.TryOnRefused) -> Response:
     if getattr(exc, "retry_after", None):
         response["Retry-After"] = str(exc.retry_after)
     return response
+
+
+class NoSuchEndpoint(StorefrontAPIView):
+    """Any other address under api/: a JSON 404 with a sentence, as a headless client expects, not an HTML page."""
+
+    schema = None
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        raise NotFound(_("There is no such API address; see the schema at api/schema/."), code="not_found")
 
 
 def state_payload(video: ProductVideo, request: Request, *, live: bool | None = None) -> dict[str, Any]:
@@ -320,7 +334,7 @@ class VideoStatusBatchView(StorefrontAPIView):
 
     def requested_ids(self, raw: str) -> list[int]:
         parts = [part.strip() for part in raw.split(",") if part.strip()]
-        if not parts or not all(part.isdigit() and len(part) <= 18 for part in parts):
+        if not parts or not all(part.isascii() and part.isdigit() and len(part) <= 18 for part in parts):
             raise ParseError(_("Say which videos: ids=1,2,3 (numbers, separated by commas)."), code="invalid")
         if len(parts) > MAX_BATCH_IDS:
             raise ParseError(

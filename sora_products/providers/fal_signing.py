@@ -55,7 +55,8 @@ def verify(
     if missing:
         raise SignatureRejected(f"Missing {missing[0]} header.")
     request_id, user_id, timestamp, signature = (lowered[name] for name in HEADERS)
-    if not timestamp.isdigit() or abs((time.time() if now is None else now) - int(timestamp)) > tolerance:
+    readable = timestamp.isascii() and timestamp.isdigit()  # "²".isdigit() is True, int("²") raises
+    if not readable or abs((time.time() if now is None else now) - int(timestamp)) > tolerance:
         raise SignatureRejected("Stale or invalid X-Fal-Webhook-Timestamp.")
     try:
         signature_bytes = bytes.fromhex(signature)

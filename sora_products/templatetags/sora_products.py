@@ -178,7 +178,7 @@ def _heights() -> list[int]:
 def _asked_video(request: HttpRequest | None, product: Any) -> ProductVideo | None:
     """The try-on video named by ``?try_on=`` after the plain form's redirect, if it is this product's."""
     raw = request.GET.get("try_on", "") if request is not None else ""
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):  # "²".isdigit() is True, int("²") raises
         return None
     return ProductVideo.objects.for_product(product).filter(pk=int(raw), preset=tryon.preset_name()).first()
 

@@ -98,6 +98,6 @@ def test_spend_per_day_counts_reservations_settled_spend_and_billed_refusals_not
     assert [row["spent"] for row in data["days"]] == ["0.00", "0.80", "1.20"]
     assert data["days"][-1]["day"] == today.isoformat()
     assert data["budget_left"]["daily"] == {"used": "1.20", "cap": "10.00", "left": "8.80"}
-    for days in ("0", "367", "x"):
+    for days in ("0", "367", "x", "²"):
         bad = staff("view_costs").get(SPEND_URL, {"days": days})
         assert bad.status_code == 400 and bad.json()["detail"] == "Ask for between 1 and 366 days."

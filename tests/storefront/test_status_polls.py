@@ -61,6 +61,7 @@ def test_one_request_polls_many_videos_in_the_order_asked_and_names_the_missing(
         ("", "Say which videos: ids=1,2,3 (numbers, separated by commas)."),
         ("1,two", "Say which videos: ids=1,2,3 (numbers, separated by commas)."),
         ("-1", "Say which videos: ids=1,2,3 (numbers, separated by commas)."),
+        ("²,١٢", "Say which videos: ids=1,2,3 (numbers, separated by commas)."),  # digits to str.isdigit, not int()
         (",".join(str(n) for n in range(1, 202)), "Ask for at most 200 videos at a time."),
     ],
 )

@@ -73,6 +73,7 @@ def test_plain_form_redirects_back_and_shows_the_status(client):
 
     html = widget(page(client, product, f"?try_on={video.pk}"))
     assert "Your video is in the queue" in html
+    assert client.get(f"{product.get_absolute_url()}?try_on=²").status_code == 200  # a digit to isdigit, not int
     assert '<option value="160" selected>' in html and 'value="street" checked' in html
     assert "Check again" in html  # inside <noscript>
     state = json.loads(re.search(r'<script type="application/json">(.*?)</script>', html, re.S).group(1))
