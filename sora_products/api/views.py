@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import SuspiciousOperation
 from django.http.multipartparser import MultiPartParserError
+from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -364,6 +365,7 @@ class ProductVideosView(StorefrontAPIView):
             raise NotFound(_("There is no such product."), code="not_found")
         videos = ProductVideo.objects.live().filter(content_type=ct, object_id=object_id).order_by("preset", "-pk")
         serializer = LiveVideoSerializer(videos, many=True, context={"request": request})
+        get_token(request._request)  # a headless storefront gets the CSRF cookie its try-on asks will need
         return Response({"videos": serializer.data, "ai_label": bool(app_settings.AI_LABEL)})
 
 

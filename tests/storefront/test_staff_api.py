@@ -183,3 +183,18 @@ def test_refusals_are_translated_for_a_japanese_back_office():
         reverse("sora_products:api:staff-approve", kwargs={"pk": video.pk}), headers={"Accept-Language": "ja"}
     )
     assert response.status_code == 403 and response.json()["detail"] == "動画を承認・却下する権限がありません。"
+
+
+def test_a_headless_storefront_gets_its_csrf_cookie_from_the_product_videos_and_can_ask():
+    from tests.storefront.helpers import dress
+
+    product = dress()
+    browser = Client(enforce_csrf_checks=True)
+    listed = browser.get(reverse("sora_products:api:product-videos", args=["catalog.product", product.pk]))
+    token = listed.cookies["csrftoken"].value
+    body = {"product": f"catalog.product:{product.pk}", "height_cm": 160, "size": "M", "scene": "studio"}
+    asked = browser.post(
+        reverse("sora_products:api:try-on"), json.dumps(body), content_type="application/json",
+        headers={"X-CSRFToken": token},
+    )  # fmt: skip
+    assert asked.status_code == 202, asked.content
