@@ -68,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  asks by outcome {dict(codes)}; {creates} creates at the emulator at ${cost} each, "
               f"${spent} of ${SHOPPER_DAILY} committed; {worn.count()} try-on videos, "
               f"{worn.filter(status=VideoStatus.BLOCKED).count()} held back by the worker's budget check")
+        check(not crowd.dropped(), f"no request dropped without an answer ({[r.detail for r in crowd.dropped()][:3]})")
         errors = crowd.server_errors()
         check(not errors, f"no 5xx ({Counter((r.endpoint, r.status) for r in errors)})")
         check(creates == expected, f"the shopper budget holds exactly: {creates} creates = ${SHOPPER_DAILY} // ${cost}")
@@ -93,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
               "the spoofer is throttled by its real network after 60 asks (the default ip rate, 60/hour)")
         check(all(r.status == 429 and r.detail.startswith(THROTTLED_SENTENCE) for r in throttled),
               f"throttled asks answer 429 with the sentence: {throttled[0].detail if throttled else ''!r}")
-        check(not spoofer.server_errors(), "no 5xx")
+        check(not spoofer.server_errors() and not spoofer.dropped(), "no 5xx, nothing dropped")
 
         print("phase 3, for contrast: 2 trusted proxies where there is 1; the same spoofer")
         shop.serve(rates=None, num_proxies=2)

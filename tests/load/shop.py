@@ -100,6 +100,9 @@ class LoadShop:
             "--bind", f"127.0.0.1:{self.port}",
             "--workers", str(GUNICORN_WORKERS), "--worker-class", "gthread", "--threads", str(GUNICORN_THREADS),
             "--backlog", "1024", "--timeout", "60", "--log-level", "warning",
+            # Longer than any shopper's pause, as behind a load balancer (whose idle timeout must be the shorter):
+            # with gunicorn's 2 s default, a busy machine closes a kept-alive connection as the client reuses it.
+            "--keep-alive", "75",
         ]  # fmt: skip
         self.web = self.spawn(command, "gunicorn", **env)
         deadline = time.monotonic() + 60

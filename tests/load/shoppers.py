@@ -25,6 +25,10 @@ SCENES = ("studio", "street")
 TRY_ON_URL = "/videos/api/try-on/"
 
 
+class Dropped(Exception):
+    """A request the server dropped (no answer): the shopper gives up its visit."""
+
+
 @dataclass
 class Record:
     endpoint: str
@@ -50,6 +54,9 @@ class Crowd:
 
     def server_errors(self) -> list[Record]:
         return [record for record in self.records if record.status >= 500]
+
+    def dropped(self) -> list[Record]:
+        return [record for record in self.records if record.status == 0]
 
     def table(self) -> str:
         """Per endpoint: requests, statuses, p50 and p95 latency."""
@@ -81,7 +88,11 @@ class Shopper:
 
     async def send(self, endpoint: str, method: str, url: str, **kwargs) -> httpx.Response:
         started = time.monotonic()
-        response = await self.client.request(method, url, **kwargs)
+        try:
+            response = await self.client.request(method, url, **kwargs)
+        except httpx.TransportError as exc:  # counted (the run asserts there are none), not a crashed run
+            self.crowd.records.append(Record(endpoint, 0, time.monotonic() - started, "transport", repr(exc)))
+            raise Dropped from exc
         record = Record(endpoint, response.status_code, time.monotonic() - started)
         if response.status_code >= 400 and response.headers.get("content-type", "").startswith("application/json"):
             body = response.json()
@@ -126,6 +137,8 @@ class Shopper:
                 await asyncio.sleep(self.rng.uniform(0.2, 0.6))
                 for url in status_urls:
                     await self.send("status", "GET", url)
+        except Dropped:
+            pass
         finally:
             await self.client.aclose()
 
@@ -149,6 +162,8 @@ async def run_spoofer(base_url: str, asks: int, number: int = 100_000) -> Crowd:
         try:
             offered = await shopper.browse(products=6)
             await shopper.ask(*offered[0])
+        except Dropped:
+            pass
         finally:
             await shopper.client.aclose()
     crowd.seconds = time.monotonic() - started
