@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from django.db import models
@@ -122,6 +122,23 @@ def build_spec(
         source_key=adapter.get_source_key(product),
         profile=profile.as_dict() if profile else {},
     )
+
+
+def route_model(preset_name: str, alias: str) -> str:
+    """The model the preset's route uses at provider ``alias``; SpecError when the route does not name it."""
+    route = get_preset(preset_name)["ROUTE"]
+    for entry in route:
+        if entry["NAME"] == alias:
+            return entry["MODEL"] or app_settings.PROVIDERS.get(alias, {}).get("MODEL") or "sora-2"
+    raise SpecError(
+        _("The “%(preset)s” video is made by %(providers)s, not by “%(provider)s”.")
+        % {"preset": preset_name, "providers": ", ".join(f"“{entry['NAME']}”" for entry in route), "provider": alias}
+    )
+
+
+def with_provider(spec: VideoSpec, alias: str) -> VideoSpec:
+    """The same video from another provider of its preset's route; a fallback moves on down the route from there."""
+    return replace(spec, provider=alias, model=route_model(spec.preset, alias))
 
 
 def auto_presets() -> list[str]:

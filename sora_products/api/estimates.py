@@ -10,12 +10,16 @@ from django.db import models
 from sora_products import budget, tryon
 from sora_products.catalog import get_adapter
 from sora_products.models import ProductVideo
-from sora_products.specs import SpecError, TryOnProfile, build_spec
+from sora_products.specs import SpecError, TryOnProfile, build_spec, with_provider
 from sora_products.storefront import product_ref
 
 
 def estimate_for(
-    products: Iterable[models.Model], presets: Iterable[str], *, try_on_common: bool = False
+    products: Iterable[models.Model],
+    presets: Iterable[str],
+    *,
+    try_on_common: bool = False,
+    provider: str | None = None,
 ) -> dict[str, Any]:
     """Count new and existing videos and price the new ones; presets that don't apply are listed, not priced."""
     wanted: list[tuple[models.Model, str, TryOnProfile | None]] = []
@@ -27,6 +31,7 @@ def estimate_for(
     for product, preset, profile in wanted:
         try:
             spec = build_spec(product, get_adapter(product), preset, profile)
+            spec = with_provider(spec, provider) if provider else spec
         except SpecError as exc:
             skipped.append({"product": product_ref(product), "preset": preset, "reason": str(exc)})
             continue

@@ -26,7 +26,7 @@ from sora_products.api.serializers import ProductRefField
 from sora_products.api.staff import GENERATE, REFUSALS, StaffAPIView, staff_permission
 from sora_products.conf import app_settings
 from sora_products.models import Origin, Spend, SpendKind
-from sora_products.specs import SpecError
+from sora_products.specs import SpecError, route_model
 from sora_products.storefront import product_ref
 
 VIEW_COSTS = staff_permission(permissions.VIEW_COSTS, gettext_noop("You don't have permission to see video costs."))
@@ -57,12 +57,23 @@ def budget_left(today: datetime.date | None = None) -> dict[str, Any]:
 class GenerateSerializer(serializers.Serializer):
     products = serializers.ListField(child=ProductRefField(), min_length=1, max_length=500)
     preset = serializers.CharField(max_length=50)
+    provider = serializers.CharField(
+        max_length=50, required=False, allow_blank=True, help_text="A provider of the preset's route to start at."
+    )
     confirm = serializers.BooleanField(required=False, default=False)
 
     def validate_preset(self, value: str) -> str:
         if value not in app_settings.PRESETS:
             raise serializers.ValidationError(_("There is no video preset called %(names)s.") % {"names": f"“{value}”"})
         return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("provider"):
+            try:
+                route_model(attrs["preset"], attrs["provider"])
+            except SpecError as exc:
+                raise serializers.ValidationError({"provider": str(exc)}) from None
+        return attrs
 
 
 CapSerializer = inline_serializer(
@@ -108,14 +119,15 @@ class GenerateView(StaffAPIView):
                 {"detail": detail, "code": "invalid", "fields": serializer.errors}, status=status.HTTP_400_BAD_REQUEST
             )
         products, preset = serializer.validated_data["products"], serializer.validated_data["preset"]
-        estimate = estimate_for(products, [preset])
+        provider = serializer.validated_data.get("provider") or None
+        estimate = estimate_for(products, [preset], provider=provider)
         if not serializer.validated_data["confirm"]:
             return Response({"confirmed": False, "estimate": estimate, "budget_left": budget_left()})
         created, existing = [], []
         with transaction.atomic():
             for product in products:
                 try:
-                    video, new = jobs.request_video(product, preset, origin=Origin.ADMIN)
+                    video, new = jobs.request_video(product, preset, origin=Origin.ADMIN, provider=provider)
                 except SpecError as exc:
                     estimate["skipped"].append({"product": product_ref(product), "preset": preset, "reason": str(exc)})
                     continue

@@ -23,7 +23,7 @@ from sora_products.conf import app_settings
 from sora_products.jobs.transitions import move_rows
 from sora_products.models import UNSENT_STATUSES, Origin, ProductVideo, VideoStatus
 from sora_products.queues import enqueue_video
-from sora_products.specs import TryOnProfile, VideoSpec, auto_presets, build_spec
+from sora_products.specs import TryOnProfile, VideoSpec, auto_presets, build_spec, with_provider
 
 logger = logging.getLogger(__name__)
 
@@ -95,8 +95,11 @@ def request_video(
     origin: str = Origin.ADMIN,
     adapter: ProductAdapter | None = None,
     key: str | None = None,
+    provider: str | None = None,
 ) -> tuple[ProductVideo, bool]:
     """Get or create the row for this product and spec; a new row is enqueued on commit.
+
+    ``provider`` starts the video at that provider of the preset's route instead of its first one.
 
     Asking twice, or concurrently, returns the same row (unique constraint + get_or_create).
     Raises SpecError when the preset does not apply to the product. A variant that shares its parent's
@@ -107,6 +110,8 @@ def request_video(
     if video_product is not product:
         product, key = video_product, None
     spec = build_spec(product, adapter, preset, profile)
+    if provider:
+        spec = with_provider(spec, provider)
     content_type = ContentType.objects.get_for_model(product, for_concrete_model=True)
     return get_or_create_video(
         content_type, str(product.pk), spec, origin=origin, key=key or inputs_key(adapter, product)

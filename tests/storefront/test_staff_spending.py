@@ -101,3 +101,29 @@ def test_spend_per_day_counts_reservations_settled_spend_and_billed_refusals_not
     for days in ("0", "367", "x", "²"):
         bad = staff("view_costs").get(SPEND_URL, {"days": days})
         assert bad.status_code == 400 and bad.json()["detail"] == "Ask for between 1 and 366 days."
+
+
+def test_generate_can_start_at_another_provider_of_the_presets_route(settings):
+    settings.SORA_PRODUCTS = {
+        **settings.SORA_PRODUCTS,
+        "PROVIDERS": {
+            "first": {"BASE_URL": "http://127.0.0.1:9/v1", "API_KEY": "sk-first"},
+            "second": {"BASE_URL": "http://127.0.0.1:9/v1", "API_KEY": "sk-second", "MODEL": "sora-2-pro"},
+        },
+        "PRESETS": {"showcase": {"PROVIDER": ["first", "second"], "SIZE": "720x1280", "SECONDS": 8}},
+    }
+    product = make_product()
+    ProductVideo.objects.all().delete()
+    maker = staff("generate_productvideo")
+
+    preview = generate(maker, [product], preset="showcase", provider="second").json()
+    assert preview["estimate"]["total"] == "2.40"  # sora-2-pro's price at 720x1280, not sora-2's 0.80
+    made = generate(maker, [product], preset="showcase", provider="second", confirm=True).json()
+    video = ProductVideo.objects.get(pk=made["created"][0])
+    assert (video.provider, video.model) == ("second", "sora-2-pro")
+
+    elsewhere = generate(maker, [product], preset="showcase", provider="runway")
+    assert elsewhere.status_code == 400
+    assert elsewhere.json()["fields"]["provider"] == [
+        "The “showcase” video is made by “first”, “second”, not by “runway”."
+    ]
