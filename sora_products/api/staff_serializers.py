@@ -15,6 +15,10 @@ class StaffVideoSerializer(serializers.ModelSerializer):
     """One video for a back-office tool; ``cost`` is null without the view_costs permission."""
 
     product = serializers.SerializerMethodField()
+    # Declared, not inferred: the model's small integer fields get a range from the database backend, and the
+    # schema must be the same on SQLite and PostgreSQL.
+    progress = serializers.IntegerField(min_value=0, max_value=100)
+    seconds = serializers.IntegerField(min_value=1)
     status_label = serializers.CharField(source="get_status_display")
     reference_url = serializers.SerializerMethodField()
     video_url = serializers.SerializerMethodField()
