@@ -5,13 +5,14 @@ winners far more often than its 5 %. These are asymptotic confidence sequences (
 Sinha, Kennedy and Ramdas, "Time-uniform central limit theory and asymptotic confidence sequences",
 Annals of Statistics 2024): for i.i.d. observations ψ with mean Δ, after t of them
 
-    mean(ψ) ± sqrt( 2 (t σ² ρ² + 1) / (t² ρ²) · log( sqrt(t σ² ρ² + 1) / α ) )
+    mean(ψ) ± σ̂ · sqrt( 2 (t ρ² + 1) / (t² ρ²) · log( sqrt(t ρ² + 1) / α ) )
 
 holds Δ at every t at once with probability at least 1 − α (asymptotically), so every daily look is
 covered. Visitors are randomised to the treatment arm with probability ``p``; the inverse-probability
 weighted ψ = Y · (1{treatment} / p − 1{control} / (1 − p)) has mean rate(treatment) − rate(control),
-and its sums need only each arm's visitors and conversions. ρ makes the interval tightest near
-``tight_at`` visitors; any fixed ρ keeps the guarantee.
+and its sums need only each arm's visitors and conversions; σ̂ is ψ's sample standard deviation, so ρ
+is on the standardised scale the paper gives it. ρ makes the interval tightest near ``tight_at``
+visitors; any fixed ρ keeps the guarantee.
 """
 
 from __future__ import annotations
@@ -67,8 +68,8 @@ def rho(alpha: float = DEFAULT_ALPHA, tight_at: int = DEFAULT_TIGHT_AT) -> float
 def radius(t: int, variance: float, alpha: float = DEFAULT_ALPHA, tight_at: int = DEFAULT_TIGHT_AT) -> float:
     """Half the width of the asymptotic confidence sequence after ``t`` observations of this variance."""
     r2 = rho(alpha, tight_at) ** 2
-    spread = t * variance * r2 + 1
-    return math.sqrt(2 * spread / (t * t * r2) * math.log(math.sqrt(spread) / alpha))
+    spread = t * r2 + 1
+    return math.sqrt(variance) * math.sqrt(2 * spread / (t * t * r2) * math.log(math.sqrt(spread) / alpha))
 
 
 def lift(

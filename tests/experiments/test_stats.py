@@ -19,13 +19,14 @@ def test_a_known_case_by_hand():
     mean = (1300 / p - 1000 / (1 - p)) / t
     variance = (1300 / p**2 + 1000 / (1 - p) ** 2) / t - mean**2
     r2 = (-2 * math.log(0.05) + math.log(-2 * math.log(0.05) + 1)) / 10_000
-    half = math.sqrt(2 * (t * variance * r2 + 1) / (t * t * r2) * math.log(math.sqrt(t * variance * r2 + 1) / 0.05))
+    # Theorem 2.2's form: the sample standard deviation outside, ρ on the standardised scale.
+    half = math.sqrt(variance) * math.sqrt(2 * (t * r2 + 1) / (t * t * r2) * math.log(math.sqrt(t * r2 + 1) / 0.05))
     assert interval.estimate == pytest.approx(0.015)
     assert (interval.low, interval.high) == pytest.approx((mean - half, mean + half))
-    assert interval.verdict == "better" and interval.low == pytest.approx(0.0077, abs=1e-4)
-    # Half as many visitors: a fixed-sample 95 % interval would already say "better"; this one, valid at
-    # every look, does not yet (it is about 1.7 times as wide).
-    assert lift(Arm(5000, 250), Arm(5000, 325)).verdict == "undecided"
+    assert interval.verdict == "better" and interval.low == pytest.approx(0.0075, abs=1e-4)
+    # A fifth as many visitors: a fixed-sample 95 % interval would already say "better" (its low end is
+    # +0.45 points); this one, valid at every look, does not yet (it is about 1.55 times as wide).
+    assert lift(Arm(4000, 200), Arm(4000, 260)).verdict == "undecided"
     assert rho() ** 2 == pytest.approx(r2) and radius(t, variance) == pytest.approx(half)
 
 
