@@ -100,13 +100,46 @@ def snapshot() -> tuple:
     return list(videos), list(Spend.objects.order_by("pk").values_list("pk", "kind", "amount"))
 
 
+def staff_calls(video: ProductVideo) -> list[tuple[str, str, dict | None]]:
+    """Every staff operation, aimed at a real video with a valid body: what the generated cases may miss."""
+    product = f"catalog.product:{video.object_id}"
+    at = f"/videos/api/videos/{video.pk}"
+    return [
+        ("GET", "/videos/api/videos/", None),
+        ("GET", f"{at}/", None),
+        ("POST", f"{at}/approve/", {}),
+        ("POST", f"{at}/reject/", {}),
+        ("POST", f"{at}/retry/", {}),
+        ("POST", f"{at}/cancel/", {}),
+        ("POST", f"{at}/remix/", {"change": "make the shirt navy blue"}),
+        ("POST", "/videos/api/generate/", {"products": [product], "preset": "showcase_wide", "confirm": True}),
+        ("POST", "/videos/api/estimate/", {"products": [product], "presets": ["showcase_wide"]}),
+        ("GET", "/videos/api/spend/", None),
+    ]
+
+
 def test_staff_without_permissions_change_nothing_however_they_ask(live_server, shop):
+    import httpx
+
     video = ProductVideo.objects.get()
     ProductVideo.objects.filter(pk=video.pk).update(remote_id="video_fuzzed")  # remixable, if one were allowed
     nobody = get_user_model().objects.create_user("nobody", is_staff=True)
+    token = Token.objects.create(user=nobody).key
     before = snapshot()
-    fuzz(live_server.url, Token.objects.create(user=nobody).key, "positive")
+    fuzz(live_server.url, token, "positive")
     assert snapshot() == before
+
+    # Session comes first in AUTHENTICATION, so DRF answers 403 (not 401) to a missing or bad token too.
+    for headers in ({"Authorization": f"Token {token}"}, {}, {"Authorization": "Token not-a-token"}):
+        with httpx.Client(base_url=live_server.url, headers=headers) as client:
+            for method, path, body in staff_calls(video):
+                answer = client.request(method, path, json=body)
+                assert answer.status_code == 403, (method, path, headers, answer.text)
+                assert_sentence(answer)
+    assert snapshot() == before
+    with httpx.Client(base_url=live_server.url, headers={"Authorization": f"Token {shop}"}) as client:
+        allowed = [client.request(method, path, json=body).status_code for method, path, body in staff_calls(video)]
+    assert allowed == [200, 200, 200, 200, 409, 409, 201, 202, 200, 200]  # the same calls were valid ones
 
 
 def test_at_the_default_rates_a_runaway_poller_is_answered_429_with_a_sentence(live_server, transactional_db):
