@@ -237,13 +237,13 @@ class ProductVideoAdmin(ProductSearchMixin, admin.ModelAdmin):
         self._count(
             request, done, ngettext("Asked again for %(count)d video.", "Asked again for %(count)d videos.", done)
         )
-        self._none_changed(request, done, _("Only failed or canceled videos can be retried."))
+        self._none_changed(request, done, jobs.NOT_RETRYABLE)
 
     @admin.action(description=gettext_lazy("Cancel videos being made"), permissions=["generate"])
     def cancel_videos(self, request: HttpRequest, queryset: models.QuerySet) -> None:
         done = sum(jobs.cancel(video) for video in queryset)
         self._count(request, done, ngettext("Canceled %(count)d video.", "Canceled %(count)d videos.", done))
-        self._none_changed(request, done, _("Only videos still being made can be canceled."))
+        self._none_changed(request, done, jobs.NOT_CANCELABLE)
 
     @admin.action(description=gettext_lazy("Resume the provider of the selected videos"), permissions=["generate"])
     def resume_providers(self, request: HttpRequest, queryset: models.QuerySet) -> None:

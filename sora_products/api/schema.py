@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import include, path, reverse
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView
@@ -23,6 +24,13 @@ SCHEMA_SETTINGS = {
     "VERSION": sora_products.__version__,
     "COMPONENT_SPLIT_REQUEST": True,
 }
+
+
+class AppSessionScheme(SessionScheme):
+    """The app's session authentication (DRF's, with its own CSRF sentence) is the same cookie in the schema."""
+
+    target_class = "sora_products.api.views.AppSessionAuthentication"
+    priority = 0
 
 
 def documented(**operation: Any):

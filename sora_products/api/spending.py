@@ -22,14 +22,19 @@ from sora_products import budget, jobs, permissions
 from sora_products.api.estimates import estimate_for
 from sora_products.api.responses import ErrorSerializer, EstimateAnswerSerializer, InvalidSerializer
 from sora_products.api.schema import documented
-from sora_products.api.serializers import ProductRefField
+from sora_products.api.serializers import EstimateSerializer, ProductRefField
 from sora_products.api.staff import GENERATE, REFUSALS, StaffAPIView, staff_permission
+from sora_products.api.views import invalid
 from sora_products.conf import app_settings
 from sora_products.models import Origin, Spend, SpendKind
 from sora_products.specs import SpecError, route_model
 from sora_products.storefront import product_ref
 
 VIEW_COSTS = staff_permission(permissions.VIEW_COSTS, gettext_noop("You don't have permission to see video costs."))
+GENERATE_OR_VIEW_COSTS = staff_permission(
+    (permissions.GENERATE, permissions.VIEW_COSTS),
+    gettext_noop("You don't have permission to generate videos or to see their costs."),
+)
 MAX_DAYS = 366
 
 
@@ -114,10 +119,7 @@ class GenerateView(StaffAPIView):
     def post(self, request: Request) -> Response:
         serializer = GenerateSerializer(data=request.data)
         if not serializer.is_valid():
-            detail = _("Name the products and a preset, then try again.")
-            return Response(
-                {"detail": detail, "code": "invalid", "fields": serializer.errors}, status=status.HTTP_400_BAD_REQUEST
-            )
+            return invalid(_("Name the products and a preset, then try again."), serializer.errors)
         products, preset = serializer.validated_data["products"], serializer.validated_data["preset"]
         provider = serializer.validated_data.get("provider") or None
         estimate = estimate_for(products, [preset], provider=provider)
@@ -134,6 +136,28 @@ class GenerateView(StaffAPIView):
                 (created if new else existing).append(video.pk)
         answer = {"confirmed": True, "estimate": estimate, "budget_left": budget_left(), "created": created}
         return Response({**answer, "existing": existing}, status=status.HTTP_202_ACCEPTED)
+
+
+class EstimateView(StaffAPIView):
+    """POST products and presets: how many new videos that means and what they cost; nothing is spent."""
+
+    permission_classes = [GENERATE_OR_VIEW_COSTS]
+
+    @documented(
+        operation_id="estimate",
+        request=EstimateSerializer,
+        responses={
+            200: OpenApiResponse(EstimateAnswerSerializer, "How many new videos that means and what they cost."),
+            400: OpenApiResponse(InvalidSerializer, "The request names unknown products or presets."),
+            **REFUSALS,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        serializer = EstimateSerializer(data=request.data)
+        if not serializer.is_valid():
+            return invalid(_("The estimate request is not valid."), serializer.errors)
+        data = serializer.validated_data
+        return Response(estimate_for(data["products"], data["presets"], try_on_common=data["try_on_common"]))
 
 
 SpendAnswerSerializer = inline_serializer(

@@ -6,14 +6,13 @@ import datetime
 from typing import Any
 
 from django.db import models
-from django.shortcuts import get_object_or_404
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
-from rest_framework.exceptions import APIException, ParseError
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.exceptions import APIException, NotFound, ParseError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
@@ -23,12 +22,12 @@ from sora_products import jobs, permissions
 from sora_products.api.responses import ErrorSerializer, InvalidSerializer
 from sora_products.api.schema import documented
 from sora_products.api.staff_serializers import RemixSerializer, StaffVideoPageSerializer, StaffVideoSerializer
-from sora_products.api.views import StorefrontAPIView
+from sora_products.api.views import AppSessionAuthentication, StorefrontAPIView, invalid
 from sora_products.conf import app_settings
 from sora_products.models import ProductVideo, ReviewState, VideoStatus
 from sora_products.storefront import resolve_product_ref
 
-AUTHENTICATION_CLASSES = {"session": SessionAuthentication, "token": TokenAuthentication}
+AUTHENTICATION_CLASSES = {"session": AppSessionAuthentication, "token": TokenAuthentication}
 
 
 class Conflict(APIException):
@@ -38,8 +37,9 @@ class Conflict(APIException):
     default_code = "conflict"
 
 
-def staff_permission(permission: str | None, refusal: str) -> type[BasePermission]:
-    """A DRF permission: active staff with ``permission`` (None: any right to see videos); else 403 and why."""
+def staff_permission(permission: str | tuple[str, ...] | None, refusal: str) -> type[BasePermission]:
+    """A DRF permission: active staff with ``permission`` (or any of several; None: any right to see videos)."""
+    wanted = (permission,) if isinstance(permission, str) else permission
 
     class StaffPermission(BasePermission):
         @property
@@ -48,9 +48,9 @@ def staff_permission(permission: str | None, refusal: str) -> type[BasePermissio
 
         def has_permission(self, request: Request, view: Any) -> bool:
             user = request.user
-            if permission is None:
+            if wanted is None:
                 return permissions.user_sees_videos(user)
-            return permissions.user_has(user, permission)
+            return any(permissions.user_has(user, name) for name in wanted)
 
     return StaffPermission
 
@@ -82,7 +82,10 @@ class StaffAPIView(StorefrontAPIView):
         return [AUTHENTICATION_CLASSES[name]() for name in names if name in AUTHENTICATION_CLASSES]
 
     def video(self, pk: int) -> ProductVideo:
-        return get_object_or_404(ProductVideo.objects.select_related("content_type"), pk=pk)
+        video = ProductVideo.objects.select_related("content_type").filter(pk=pk).first()
+        if video is None:
+            raise NotFound(_("There is no such video."), code="not_found")
+        return video
 
     def answer(self, video: ProductVideo, request: Request, code: int = status.HTTP_200_OK) -> Response:
         video.refresh_from_db()
@@ -181,20 +184,6 @@ class StaffVideoDetailView(StaffAPIView):
         return self.answer(self.video(pk), request)
 
 
-class StaffActionView(StaffAPIView):
-    """POST one person's action on one video; 409 with a sentence when the video is not in a state for it."""
-
-    operation = ""
-
-    def post(self, request: Request, pk: int) -> Response:
-        video = self.video(pk)
-        self.act(video)
-        return self.answer(video, request)
-
-    def act(self, video: ProductVideo) -> None:
-        raise NotImplementedError
-
-
 ACTION_RESPONSES = {
     200: StaffVideoSerializer,
     404: OpenApiResponse(ErrorSerializer),
@@ -203,14 +192,31 @@ ACTION_RESPONSES = {
 }
 
 
+class StaffActionView(StaffAPIView):
+    """POST one person's action on one video; 409 with a sentence when the video is not in a state for it."""
+
+    operation_id = ""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+
+        def post(self: StaffActionView, request: Request, pk: int) -> Response:
+            video = self.video(pk)
+            self.act(video)
+            return self.answer(video, request)
+
+        post.__doc__ = cls.__doc__  # each action its own operation in the schema, described by its class
+        cls.post = documented(operation_id=cls.operation_id, request=None, responses=ACTION_RESPONSES)(post)
+
+    def act(self, video: ProductVideo) -> None:
+        raise NotImplementedError
+
+
 class ApproveView(StaffActionView):
     """Approve a finished video: it goes live (a video held for its colour is shown anyway)."""
 
     permission_classes = [REVIEW]
-
-    @documented(operation_id="staff_approve", request=None, responses=ACTION_RESPONSES)
-    def post(self, request: Request, pk: int) -> Response:
-        return super().post(request, pk)
+    operation_id = "staff_approve"
 
     def act(self, video: ProductVideo) -> None:
         if video.status not in (VideoStatus.READY, VideoStatus.HELD):
@@ -222,10 +228,7 @@ class RejectView(StaffActionView):
     """Reject a video: it is kept off the storefront."""
 
     permission_classes = [REVIEW]
-
-    @documented(operation_id="staff_reject", request=None, responses=ACTION_RESPONSES)
-    def post(self, request: Request, pk: int) -> Response:
-        return super().post(request, pk)
+    operation_id = "staff_reject"
 
     def act(self, video: ProductVideo) -> None:
         jobs.approve(video, approved=False)
@@ -235,32 +238,26 @@ class RetryView(StaffActionView):
     """Ask again for a video that failed, was canceled or needs a person (a fresh job)."""
 
     permission_classes = [GENERATE]
-
-    @documented(operation_id="staff_retry", request=None, responses=ACTION_RESPONSES)
-    def post(self, request: Request, pk: int) -> Response:
-        return super().post(request, pk)
+    operation_id = "staff_retry"
 
     def act(self, video: ProductVideo) -> None:
         if not jobs.retry(video):
-            raise Conflict(_("Only failed or canceled videos can be retried."))
+            raise Conflict(str(jobs.NOT_RETRYABLE))
 
 
 class CancelView(StaffActionView):
     """Stop a video being made; results that arrive later are ignored and unspent budget is released."""
 
     permission_classes = [GENERATE]
-
-    @documented(operation_id="staff_cancel", request=None, responses=ACTION_RESPONSES)
-    def post(self, request: Request, pk: int) -> Response:
-        return super().post(request, pk)
+    operation_id = "staff_cancel"
 
     def act(self, video: ProductVideo) -> None:
         if not jobs.cancel(video):
-            raise Conflict(_("Only videos still being made can be canceled."))
+            raise Conflict(str(jobs.NOT_CANCELABLE))
 
 
 class RemixView(StaffAPIView):
-    """POST a change in plain words: a new video remixed from this one (201), which keeps the chain."""
+    """POST a change in plain words: a new video remixed from this one (201; 200 when that change was asked before)."""
 
     permission_classes = [REMIX]
 
@@ -268,7 +265,8 @@ class RemixView(StaffAPIView):
         operation_id="staff_remix",
         request=RemixSerializer,
         responses={
-            201: StaffVideoSerializer,
+            200: OpenApiResponse(StaffVideoSerializer, "This change was asked before: its video, not a second one."),
+            201: OpenApiResponse(StaffVideoSerializer, "A new remix is being made."),
             400: OpenApiResponse(InvalidSerializer, "No change was said."),
             404: OpenApiResponse(ErrorSerializer),
             409: OpenApiResponse(ErrorSerializer, "Not finished, or its provider can't remix it."),
@@ -279,12 +277,9 @@ class RemixView(StaffAPIView):
         video = self.video(pk)
         serializer = RemixSerializer(data=request.data)
         if not serializer.is_valid():
-            detail = _("Say what should change, then try again.")
-            return Response(
-                {"detail": detail, "code": "invalid", "fields": serializer.errors}, status=status.HTTP_400_BAD_REQUEST
-            )
+            return invalid(_("Say what should change, then try again."), serializer.errors)
         try:
-            new = jobs.remix(video, serializer.validated_data["change"])
+            new, created = jobs.remix_or_existing(video, serializer.validated_data["change"])
         except ValueError as exc:
             raise Conflict(str(exc)) from None
-        return self.answer(new, request, status.HTTP_201_CREATED)
+        return self.answer(new, request, status.HTTP_201_CREATED if created else status.HTTP_200_OK)

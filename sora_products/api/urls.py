@@ -15,7 +15,7 @@ urlpatterns = [
         views.ProductVideosView.as_view(),
         name="product-videos",
     ),
-    path("estimate/", views.EstimateView.as_view(), name="estimate"),
+    path("estimate/", spending.EstimateView.as_view(), name="estimate"),
     path("generate/", spending.GenerateView.as_view(), name="staff-generate"),
     path("spend/", spending.SpendView.as_view(), name="staff-spend"),
     path("videos/", staff.StaffVideoListView.as_view(), name="staff-videos"),

@@ -2,7 +2,8 @@
 
 Shopper POSTs check CSRF for anonymous visitors too (DRF's SessionAuthentication only does it
 for logged-in users), are throttled per session and per network, and never answer with a
-provider's error text or anything from settings.
+provider's error text or anything from settings. A try-on's profile is shown only to a session
+that asked for it.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import SuspiciousOperation
+from django.http import HttpResponsePermanentRedirect
 from django.http.multipartparser import MultiPartParserError
 from django.middleware.csrf import get_token
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
+from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from drf_spectacular.openapi import AutoSchema
@@ -25,17 +28,15 @@ from rest_framework import status
 from rest_framework.authentication import CSRFCheck, SessionAuthentication
 from rest_framework.exceptions import APIException, NotFound, ParseError, PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser
-from rest_framework.permissions import AllowAny, IsAdminUser
+from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView, exception_handler
 
 from sora_products import tryon
-from sora_products.api.estimates import estimate_for
 from sora_products.api.responses import (
     ErrorSerializer,
-    EstimateAnswerSerializer,
     InvalidSerializer,
     ProductVideosSerializer,
     TryOnAnswerSerializer,
@@ -44,7 +45,6 @@ from sora_products.api.responses import (
 )
 from sora_products.api.schema import documented
 from sora_products.api.serializers import (
-    EstimateSerializer,
     LiveVideoSerializer,
     ShopperStateSerializer,
     TryOnAskSerializer,
@@ -57,9 +57,9 @@ from sora_products.api.throttles import (
 )
 from sora_products.catalog import is_registered
 from sora_products.conf import app_settings
-from sora_products.models import ProductVideo
+from sora_products.models import ProductVideo, TryOnRequest
 from sora_products.storefront.shopper_state import shopper_state, unmade_state
-from sora_products.storefront.watching import mark_watched
+from sora_products.storefront.watching import mark_all_watched, mark_watched
 
 
 class TryOnThrottled(APIException):
@@ -113,6 +113,18 @@ def enforce_csrf(request: Request) -> None:
         raise PermissionDenied(csrf_failure_message(), code="csrf_failed")
 
 
+class AppSessionAuthentication(SessionAuthentication):
+    """DRF's session authentication with the app's CSRF refusal: a translated sentence, code ``csrf_failed``."""
+
+    def enforce_csrf(self, request: Request) -> None:
+        enforce_csrf(request)
+
+
+def invalid(detail: str, errors: Any) -> Response:
+    """400 with a sentence for the person and the serializer's errors per field for the program."""
+    return Response({"detail": detail, "code": "invalid", "fields": errors}, status=status.HTTP_400_BAD_REQUEST)
+
+
 def ensure_session_key(request: Request) -> str:
     session = request.session
     if not session.session_key:
@@ -125,12 +137,15 @@ class StorefrontAPIView(APIView):
 
     renderer_classes = [JSONRenderer]
     parser_classes = [JSONParser, FormParser]
-    authentication_classes = [SessionAuthentication]
+    authentication_classes = [AppSessionAuthentication]
     permission_classes = [AllowAny]
     schema = AutoSchema()
 
     def get_exception_handler(self):
         return shopper_exception_handler
+
+    def throttled(self, request: Request, wait: float | None) -> None:
+        raise TryOnThrottled(wait)
 
 
 def refusal(exc: tryon.TryOnRefused) -> Response:
@@ -140,20 +155,52 @@ def refusal(exc: tryon.TryOnRefused) -> Response:
     return response
 
 
+def with_slash(path_info: str) -> str | None:
+    """The address with a slash added, when that is a real endpoint (the catch-all hides Django's APPEND_SLASH)."""
+    if path_info.endswith("/"):
+        return None
+    try:
+        match = resolve(path_info + "/")
+    except Resolver404:
+        return None
+    return path_info + "/" if match.url_name != "no-such-endpoint" else None
+
+
 class NoSuchEndpoint(StorefrontAPIView):
     """Any other address under api/: a JSON 404 with a sentence, as a headless client expects, not an HTML page."""
 
     schema = None
 
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        if request.method in ("GET", "HEAD") and with_slash(request.path_info):
+            query = request.META.get("QUERY_STRING")
+            return HttpResponsePermanentRedirect(request.path + "/" + (f"?{query}" if query else ""))
+        return super().dispatch(request, *args, **kwargs)
+
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        if with_slash(request.path_info):
+            detail = _("This address ends with a slash: %(path)s") % {"path": request.path + "/"}
+            raise NotFound(detail, code="not_found")
         raise NotFound(_("There is no such API address; see the schema at api/schema/."), code="not_found")
 
 
-def state_payload(video: ProductVideo, request: Request, *, live: bool | None = None) -> dict[str, Any]:
+def state_payload(
+    video: ProductVideo, request: Request, *, live: bool | None = None, asked: bool = True
+) -> dict[str, Any]:
+    """The shopper's view of a video; its try-on profile only for a session that asked (``asked``)."""
     data = absolute_urls(ShopperStateSerializer(shopper_state(video, live=live).as_dict()).data, request)
     data["status_url"] = reverse("sora_products:api:video-status", kwargs={"pk": video.pk})
-    data["profile"] = video.profile
+    data["profile"] = video.profile if asked else {}
     return data
+
+
+def asked_by(request: Request, ids: list[int]) -> set[int]:
+    """Which of these videos this session asked for (one query; none without a session)."""
+    session_key = request.session.session_key
+    if not session_key:
+        return set()
+    asks = TryOnRequest.objects.filter(session_key=session_key, video_id__in=ids)
+    return set(asks.values_list("video_id", flat=True))
 
 
 def unmade_payload(ask: tryon.Ask, request: Request) -> dict[str, Any]:
@@ -198,9 +245,6 @@ class TryOnView(StorefrontAPIView):
             if not throttle.allow_request(request, self):
                 self.throttled(request, throttle.wait())
 
-    def throttled(self, request: Request, wait: float | None) -> None:
-        raise TryOnThrottled(wait)
-
     @documented(
         operation_id="try_on_ask",
         request=TryOnAskSerializer,
@@ -216,14 +260,7 @@ class TryOnView(StorefrontAPIView):
     def post(self, request: Request) -> Response:
         serializer = TryOnAskSerializer(data=request.data)
         if not serializer.is_valid():
-            return Response(
-                {
-                    "detail": _("Some choices are missing or not offered; check them and try again."),
-                    "code": "invalid",
-                    "fields": serializer.errors,
-                },
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            return invalid(_("Some choices are missing or not offered; check them and try again."), serializer.errors)
         data = serializer.validated_data
         try:
             ask = tryon.request_try_on(
@@ -254,26 +291,20 @@ def shopper_visible(video: ProductVideo | None, *, live: bool | None = None) -> 
     return video.preset == tryon.preset_name() or (live if live is not None else video.is_live)
 
 
-def conditional(request: Request, payload: Any) -> Response:
-    """200 with an ETag of the answer, or 304 when the poller already holds exactly this answer."""
+def conditional(request: Request, payload: Any) -> Any:
+    """200 with an ETag of the answer, or 304 when the poller already holds it (Django's If-None-Match rules)."""
     digest = hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:32]
     etag = f'"{digest}"'
-    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
-        response = Response(status=status.HTTP_304_NOT_MODIFIED)
-    else:
-        response = Response(payload)
+    response = Response(payload)
     response["ETag"] = etag
     response["Cache-Control"] = "private, no-cache"
-    return response
+    return get_conditional_response(request._request, etag=etag, response=response)
 
 
 class VideoStatusView(StorefrontAPIView):
     """GET a try-on (or live) video's state, with an ETag: an unchanged state answers 304 to If-None-Match."""
 
     throttle_classes = [StatusThrottle]
-
-    def throttled(self, request: Request, wait: float | None) -> None:
-        raise TryOnThrottled(wait)
 
     @documented(
         operation_id="video_status",
@@ -288,9 +319,10 @@ class VideoStatusView(StorefrontAPIView):
         video = ProductVideo.objects.filter(pk=pk).first()
         if not shopper_visible(video):
             raise NotFound(_("There is no such video."), code="not_found")
-        payload = state_payload(video, request)
-        if not payload["done"]:
-            mark_watched(video, request.session.session_key or "")
+        asked = pk in asked_by(request, [pk])
+        payload = state_payload(video, request, asked=asked)
+        if not payload["done"] and asked:
+            mark_watched(video)
         return conditional(request, payload)
 
 
@@ -298,9 +330,6 @@ class VideoStatusBatchView(StorefrontAPIView):
     """GET the states of up to 200 videos in one poll (``?ids=1,2,3``), with an ETag over all of them."""
 
     throttle_classes = [StatusThrottle]
-
-    def throttled(self, request: Request, wait: float | None) -> None:
-        raise TryOnThrottled(wait)
 
     @documented(
         operation_id="video_status_batch",
@@ -320,17 +349,18 @@ class VideoStatusBatchView(StorefrontAPIView):
         ids = self.requested_ids(request.query_params.get("ids", ""))
         found = {video.pk: video for video in ProductVideo.objects.filter(pk__in=ids)}
         live = set(ProductVideo.objects.live().filter(pk__in=ids).values_list("pk", flat=True))  # one query, not 200
-        session_key = request.session.session_key or ""
-        videos, missing = [], []
+        videos, missing, waiting = [], [], []
+        asked = asked_by(request, list(found))
         for pk in ids:
             video = found.get(pk)
             if not shopper_visible(video, live=pk in live):
                 missing.append(pk)
                 continue
-            payload = state_payload(video, request, live=pk in live)
-            if not payload["done"]:
-                mark_watched(video, session_key)
+            payload = state_payload(video, request, live=pk in live, asked=pk in asked)
+            if not payload["done"] and pk in asked:
+                waiting.append(video)
             videos.append(payload)
+        mark_all_watched(waiting)
         return conditional(request, {"videos": videos, "missing": missing})
 
     def requested_ids(self, raw: str) -> list[int]:
@@ -367,28 +397,3 @@ class ProductVideosView(StorefrontAPIView):
         serializer = LiveVideoSerializer(videos, many=True, context={"request": request})
         get_token(request._request)  # a headless storefront gets the CSRF cookie its try-on asks will need
         return Response({"videos": serializer.data, "ai_label": bool(app_settings.AI_LABEL)})
-
-
-class EstimateView(StorefrontAPIView):
-    """POST products and presets (staff only): how many new videos that means and what they cost."""
-
-    permission_classes = [IsAdminUser]
-
-    @documented(
-        operation_id="estimate",
-        request=EstimateSerializer,
-        responses={
-            200: OpenApiResponse(EstimateAnswerSerializer, "How many new videos that means and what they cost."),
-            400: OpenApiResponse(InvalidSerializer, "The request names unknown products or presets."),
-            403: OpenApiResponse(ErrorSerializer, "Staff only."),
-        },
-    )
-    def post(self, request: Request) -> Response:
-        serializer = EstimateSerializer(data=request.data)
-        if not serializer.is_valid():
-            return Response(
-                {"detail": _("The estimate request is not valid."), "code": "invalid", "fields": serializer.errors},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
-        data = serializer.validated_data
-        return Response(estimate_for(data["products"], data["presets"], try_on_common=data["try_on_common"]))

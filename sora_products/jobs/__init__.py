@@ -11,13 +11,14 @@ provider, ``transitions`` declares the allowed status changes; ``actions`` are w
 """
 
 # ``sync`` and ``submit`` name both a module and its main function; the functions win here, as callers expect.
-from sora_products.jobs.actions import approve, cancel, retry
+from sora_products.jobs.actions import NOT_CANCELABLE, NOT_RETRYABLE, approve, cancel, retry
 from sora_products.jobs.request import (
     get_or_create_video,
     inputs_key,
     product_changed,
     product_removed,
     remix,
+    remix_or_existing,
     request_video,
 )
 from sora_products.jobs.submit import submit
@@ -25,6 +26,8 @@ from sora_products.jobs.sync import due_videos, process, sync
 from sora_products.jobs.transitions import Step, fail
 
 __all__ = [
+    "NOT_CANCELABLE",
+    "NOT_RETRYABLE",
     "Step",
     "approve",
     "cancel",
@@ -36,6 +39,7 @@ __all__ = [
     "product_changed",
     "product_removed",
     "remix",
+    "remix_or_existing",
     "request_video",
     "retry",
     "submit",

@@ -6,6 +6,7 @@ from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from sora_products import budget
 from sora_products.jobs.providers import try_delete_remote
@@ -14,6 +15,8 @@ from sora_products.models import ACTIVE_STATUSES, ProductVideo, ReviewState, Vid
 from sora_products.queues import enqueue_video
 
 RETRYABLE = [VideoStatus.FAILED, VideoStatus.CANCELED, VideoStatus.NEEDS_REVIEW]
+NOT_RETRYABLE = _("Only videos that failed, were canceled or need a person can be retried.")
+NOT_CANCELABLE = _("Only videos still being made or waiting for a person can be canceled.")
 
 
 def cancel(video: ProductVideo) -> bool:

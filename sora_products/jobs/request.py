@@ -187,6 +187,11 @@ def remixable(video: ProductVideo) -> bool:
 
 def remix(video: ProductVideo, change: str, *, origin: str = Origin.ADMIN) -> ProductVideo:
     """A new video made from a stored one with a change in plain words ("make the jacket navy")."""
+    return remix_or_existing(video, change, origin=origin)[0]
+
+
+def remix_or_existing(video: ProductVideo, change: str, *, origin: str = Origin.ADMIN) -> tuple[ProductVideo, bool]:
+    """The remix, and whether it is new: the same change asked twice is one video, paid once."""
     change = " ".join(str(change).split())[:1000]
     if not change:
         raise ValueError(_("Describe the change you want, for example “make the jacket navy blue”."))
@@ -205,7 +210,7 @@ def remix(video: ProductVideo, change: str, *, origin: str = Origin.ADMIN) -> Pr
         profile=video.profile,
     )
     # Keyed to the same product id, so a remix survives even when the product row is gone.
-    new, _created = get_or_create_video(
+    return get_or_create_video(
         video.content_type,
         video.object_id,
         spec,
@@ -217,4 +222,3 @@ def remix(video: ProductVideo, change: str, *, origin: str = Origin.ADMIN) -> Pr
         reference_hash=video.reference_hash,
         source_hash=video.source_hash,
     )
-    return new

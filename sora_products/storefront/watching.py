@@ -18,24 +18,34 @@ WATCH_SECONDS = 12
 REFRESH_SECONDS = 6
 
 
-def mark_watched(video: ProductVideo, session_key: str | None = None) -> bool:
+def mark_watched(video: ProductVideo) -> bool:
     """Note that a shopper is watching ``video`` now; True when that took a write.
 
-    With ``session_key``, only a session that asked for the video marks it (walking ids marks nothing).
-    The next check moves forward to the watched interval, so a job booked far ahead (webhooks) is asked soon.
+    Callers mark only videos the polling session asked for (walking ids marks nothing). The next check
+    moves forward to the watched interval, so a job booked far ahead (webhooks) is asked soon.
     """
+    return mark_all_watched([video]) == 1
+
+
+def mark_all_watched(videos: list[ProductVideo]) -> int:
+    """``mark_watched`` for many videos: one UPDATE for those whose mark is stale, none when all are fresh."""
     from sora_products.conf import app_settings
-    from sora_products.models import TryOnRequest
 
     now = timezone.now()
-    if video.watched_until and video.watched_until - now > datetime.timedelta(seconds=WATCH_SECONDS - REFRESH_SECONDS):
-        return False
-    if session_key is not None and not TryOnRequest.objects.filter(video=video, session_key=session_key).exists():
-        return False
-    video.watched_until = now + datetime.timedelta(seconds=WATCH_SECONDS)
+    stale = [
+        video.pk
+        for video in videos
+        if not video.watched_until
+        or video.watched_until - now <= datetime.timedelta(seconds=WATCH_SECONDS - REFRESH_SECONDS)
+    ]
+    if not stale:
+        return 0
     soon = now + datetime.timedelta(seconds=float(app_settings.WATCHED_POLL_INTERVAL))
-    ProductVideo.objects.filter(pk=video.pk).update(
-        watched_until=video.watched_until,
+    watched_until = now + datetime.timedelta(seconds=WATCH_SECONDS)
+    for video in videos:
+        if video.pk in stale:
+            video.watched_until = watched_until
+    return ProductVideo.objects.filter(pk__in=stale).update(
+        watched_until=watched_until,
         next_check_at=Case(When(next_check_at__gt=soon, then=Value(soon)), default=F("next_check_at")),
     )
-    return True

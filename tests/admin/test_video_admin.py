@@ -98,7 +98,7 @@ def test_cancel_stops_a_video_being_made_and_says_so_when_nothing_could_be(admin
     assert running.status == VideoStatus.CANCELED
     assert "Canceled 1 video." in response.content.decode()
     response = act(admin_client, "cancel_videos", [ready], follow=True)
-    assert "Only videos still being made can be canceled." in response.content.decode()
+    assert "Only videos still being made or waiting for a person can be canceled." in response.content.decode()
 
 
 def test_the_detail_page_shows_player_prompt_and_reference_side_by_side(admin_client):

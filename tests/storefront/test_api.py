@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -281,7 +282,7 @@ def test_product_videos_lists_live_videos_only(client, settings):
     assert client.get(missing).status_code == 404
 
 
-def test_estimate_is_staff_only_and_prices_new_videos(client):
+def test_estimate_needs_the_right_to_generate_or_see_costs_and_prices_new_videos(client):
     product, lamp = dress(), dress(category="home")
     url = reverse("sora_products:api:estimate")
     body = json.dumps({"products": [product_ref(product), product_ref(lamp)], "presets": ["showcase_wide", "worn"]})
@@ -290,6 +291,11 @@ def test_estimate_is_staff_only_and_prices_new_videos(client):
 
     staff = get_user_model().objects.create_user("staff", password="pw", is_staff=True)
     client.force_login(staff)
+    refused = client.post(url, body, content_type="application/json")
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == "You don't have permission to generate videos or to see their costs."
+
+    staff.user_permissions.set(Permission.objects.filter(codename="view_costs"))
     data = client.post(url, body, content_type="application/json").json()
     assert (data["new"], data["existing"], data["total"], data["currency"]) == (3, 0, "2.40", "USD")
     assert [row["preset"] for row in data["skipped"]] == ["worn"]
@@ -298,8 +304,8 @@ def test_estimate_is_staff_only_and_prices_new_videos(client):
     assert client.post(url, common, content_type="application/json").json()["new"] == 15
 
 
-def test_estimate_checks_csrf_for_staff(client):
-    staff = get_user_model().objects.create_user("staff", password="pw", is_staff=True)
+def test_estimate_checks_csrf_for_staff_with_the_apps_sentence(client):
+    staff = get_user_model().objects.create_user("staff", password="pw", is_staff=True, is_superuser=True)
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(staff)
     body = json.dumps({"products": [product_ref(dress())], "presets": ["showcase"]})
@@ -307,3 +313,7 @@ def test_estimate_checks_csrf_for_staff(client):
     response = browser.post(reverse("sora_products:api:estimate"), body, content_type="application/json")
 
     assert response.status_code == 403
+    assert response.json() == {
+        "detail": "The page's security check failed. Reload the page and try again.",
+        "code": "csrf_failed",
+    }

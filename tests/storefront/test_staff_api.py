@@ -105,7 +105,8 @@ def test_cancel_then_retry_over_the_api():
     assert call(maker, "staff-retry", video).status_code == 409
     canceled = call(maker, "staff-cancel", video)
     assert canceled.status_code == 200 and canceled.json()["status"] == VideoStatus.CANCELED
-    assert call(maker, "staff-cancel", video).json()["detail"] == "Only videos still being made can be canceled."
+    again = call(maker, "staff-cancel", video).json()["detail"]
+    assert again == "Only videos still being made or waiting for a person can be canceled."
     retried = call(maker, "staff-retry", video)
     assert retried.status_code == 200 and retried.json()["status"] == VideoStatus.REQUESTED
 
@@ -125,6 +126,9 @@ def test_remix_makes_a_new_video_in_the_chain_and_needs_a_change():
     new = made.json()
     assert new["remixed_from"] == video.pk and new["remix_prompt"] == "make the shirt navy blue"
     assert call(mixer, "staff-video", video).json()["remixes"] == [new["id"]]
+    again = call(mixer, "staff-remix", video, change="make the shirt  navy blue")  # the same change, asked twice
+    assert again.status_code == 200 and again.json()["id"] == new["id"]
+    assert ProductVideo.objects.filter(remixed_from=video).count() == 1
 
 
 def test_the_list_filters_pages_and_shows_costs_only_to_those_who_may_see_them():
@@ -182,7 +186,30 @@ def test_a_session_post_needs_the_csrf_token():
     client.force_login(user)
     video = ready_video(make_product(), approved=False)
     response = client.post(reverse("sora_products:api:staff-approve", kwargs={"pk": video.pk}))
-    assert response.status_code == 403 and "CSRF" in response.json()["detail"]
+    assert response.status_code == 403 and response.json()["code"] == "csrf_failed"
+    assert ProductVideo.objects.get(pk=video.pk).review_state == ReviewState.PENDING
+
+
+def test_an_unknown_video_and_an_unknown_address_answer_a_translated_sentence():
+    client = staff("view_productvideo")
+    missing = client.get(reverse("sora_products:api:staff-video", kwargs={"pk": 10**9}))
+    assert missing.status_code == 404 and missing.json() == {"detail": "There is no such video.", "code": "not_found"}
+    url = reverse("sora_products:api:staff-video", kwargs={"pk": 10**9})
+    japanese = client.get(url, headers={"Accept-Language": "ja"})
+    assert japanese.json()["detail"] != "There is no such video."
+    nowhere = client.get("/videos/api/no-such-thing/")
+    assert nowhere.status_code == 404 and nowhere.json()["code"] == "not_found"
+
+
+def test_an_address_without_its_trailing_slash_is_redirected_for_get_and_explained_for_post():
+    video = ready_video(make_product(), approved=False)
+    client = staff("view_productvideo", "review_productvideo")
+    redirected = client.get(f"/videos/api/videos/{video.pk}?x=1")
+    assert redirected.status_code == 301 and redirected["Location"] == f"/videos/api/videos/{video.pk}/?x=1"
+    assert client.get(redirected["Location"]).json()["id"] == video.pk
+    posted = client.post(f"/videos/api/videos/{video.pk}/approve", content_type="application/json")
+    assert posted.status_code == 404
+    assert posted.json()["detail"] == f"This address ends with a slash: /videos/api/videos/{video.pk}/approve/"
     assert ProductVideo.objects.get(pk=video.pk).review_state == ReviewState.PENDING
 
 

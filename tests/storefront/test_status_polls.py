@@ -78,3 +78,44 @@ def test_two_hundred_ids_are_one_poll_against_the_status_limit(client, settings)
     }
     ids = ",".join(str(n) for n in range(1, 201))
     assert [client.get(BATCH_URL, {"ids": ids}).status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_a_weak_or_star_if_none_match_also_answers_304(client):
+    asked = ask(client, dress())
+    etag = client.get(asked["status_url"])["ETag"]
+    assert client.get(asked["status_url"], HTTP_IF_NONE_MATCH=f"W/{etag}").status_code == 304
+    assert client.get(asked["status_url"], HTTP_IF_NONE_MATCH=f'"other", {etag}').status_code == 304
+    assert client.get(asked["status_url"], HTTP_IF_NONE_MATCH="*").status_code == 304
+    assert client.get(asked["status_url"], HTTP_IF_NONE_MATCH='"other"').status_code == 200
+
+
+def test_the_try_on_profile_is_shown_only_to_the_session_that_asked(client):
+    from django.test import Client
+
+    asked = ask(client, dress(), height=170)
+    stranger = Client()
+    single = stranger.get(asked["status_url"]).json()
+    batch = stranger.get(BATCH_URL, {"ids": str(asked["id"])}).json()["videos"][0]
+    assert single["profile"] == {} and batch["profile"] == {}
+    assert single["state"] == client.get(asked["status_url"]).json()["state"]  # the state itself is not secret
+    assert client.get(asked["status_url"]).json()["profile"]["height_cm"] == 170
+    assert client.get(BATCH_URL, {"ids": str(asked["id"])}).json()["videos"][0]["profile"]["height_cm"] == 170
+
+
+def test_a_batch_poll_marks_its_unfinished_videos_watched_in_one_update(client, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    options = settings.SORA_PRODUCTS["TRY_ON"]
+    settings.SORA_PRODUCTS = {**settings.SORA_PRODUCTS, "TRY_ON": {**options, "MAX_PENDING_PER_SESSION": 10}}
+    product = dress()
+    ids = [ask(client, product, height)["id"] for height in (150, 160, 170, 180, 190)]
+    ProductVideo.objects.filter(pk__in=ids).update(watched_until=None)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(BATCH_URL, {"ids": ",".join(map(str, ids))}).status_code == 200
+    updates = [q for q in queries if q["sql"].startswith("UPDATE") and "sora_products_productvideo" in q["sql"]]
+    assert len(updates) == 1
+    assert ProductVideo.objects.filter(pk__in=ids, watched_until__isnull=False).count() == 5
+    with CaptureQueriesContext(connection) as again:
+        client.get(BATCH_URL, {"ids": ",".join(map(str, ids))})
+    assert not [q for q in again if q["sql"].startswith("UPDATE")]  # fresh marks: no write at all

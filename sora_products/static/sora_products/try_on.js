@@ -216,6 +216,7 @@
         if (reply.status === 200) {
           var data = reply.data;
           if (!data.status_url) { data.status_url = url; }
+          if (!data.profile || !Object.keys(data.profile).length) { data.profile = last.profile; }  // only askers get it
           self.apply(data);
           if (data.done) { return; }
           if (data.state !== "delayed" && Date.now() - started > SLOW_AFTER_MS) { self.say(self.text("slow"), false); }
