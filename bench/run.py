@@ -13,6 +13,7 @@ ORDER = [
     "bench_references.py",
     "bench_save.py",
     "bench_engine.py",
+    "bench_experiments.py",
     "bench_fidelity.py",
     "bench_listing.py",
     "bench_load.py",

@@ -171,6 +171,19 @@ DEFAULTS: dict[str, Any] = {
     # The staff API (videos/api/videos/…): "session" (the admin's login, with CSRF on every POST) and/or
     # "token" (DRF's TokenAuthentication; add "rest_framework.authtoken" to INSTALLED_APPS).
     "API": {"AUTHENTICATION": ("session",), "PAGE_SIZE": 50},
+    # Storefront experiments (photo only vs video, or two videos). Visitors with Do-Not-Track or Global
+    # Privacy Control are left out when HONOUR_DNT; CONSENT is a dotted path to a function(request) -> bool
+    # the shop's consent banner answers (None: no consent asked). Bots are left out by user agent, by never
+    # running JavaScript (only the page's script reports a visitor), and by the two rates below.
+    "EXPERIMENTS": {
+        "ENABLED": True,
+        "HONOUR_DNT": True,
+        "CONSENT": None,
+        "BOT_USER_AGENTS": r"bot|crawl|spider|slurp|headless|lighthouse|preview|curl|wget|python|httpx|go-http|java/",
+        "REPORTS_PER_MINUTE": 30,
+        "NEW_VISITORS_PER_HOUR": 120,
+        "FLUSH_SECONDS": 5,
+    },
     "TRY_ON": {
         "ENABLED": False,
         "HEIGHT_STEP_CM": 5,
@@ -199,7 +212,7 @@ DEFAULTS: dict[str, Any] = {
 }
 
 # Keys whose value is a dict merged over the default dict rather than replacing it.
-MERGED_KEYS = ("BUDGET", "TRY_ON", "BACKOFF", "OUTAGE", "OSCAR", "FIDELITY", "PROVENANCE", "API")
+MERGED_KEYS = ("BUDGET", "TRY_ON", "BACKOFF", "OUTAGE", "OSCAR", "FIDELITY", "PROVENANCE", "API", "EXPERIMENTS")
 
 # Dotted paths of earlier versions that settings may still name, mapped to where the thing lives now.
 MOVED_PATHS = {"sora_products.queue.": "sora_products.queues."}

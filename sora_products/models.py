@@ -313,3 +313,7 @@ class ProviderHealth(models.Model):
                 "time": f"{self.unreachable_since:%Y-%m-%d %H:%M}",
             }
         return _("%(provider)s reachable") % {"provider": self.provider}
+
+
+# The experiments' models live beside their logic; imported here so Django finds them in this app.
+from sora_products.experiments.models import Experiment, Exposure  # noqa: E402, F401

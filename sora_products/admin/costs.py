@@ -208,7 +208,28 @@ class CostsAdmin(admin.ModelAdmin):
     def get_urls(self) -> list:
         return [
             path("", self.admin_site.admin_view(self.costs_view), name="sora_products_spend_changelist"),
+            path("return/", self.admin_site.admin_view(self.returns_view), name="sora_products_spend_return"),
         ]
+
+    def returns_view(self, request: HttpRequest) -> HttpResponse:
+        """Per preset and per product: what the videos cost and what experiments measured they return."""
+        from sora_products.admin.returns import by_preset, by_product
+
+        permissions.require(permissions.can_see_costs(request))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Return on spend"),
+            "opts": self.opts,
+            "app_label": self.opts.app_label,
+            "presets": by_preset(),
+            "products": by_product(),
+            "costs_url": reverse(f"{self.admin_site.name}:sora_products_spend_changelist"),
+            "experiments_url": reverse(f"{self.admin_site.name}:sora_products_experiment_changelist"),
+            "site_name": self.admin_site.name,
+            "media": self.media,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "sora_products/admin/returns.html", context)
 
     def costs_view(self, request: HttpRequest) -> HttpResponse:
         """Spend and budget at a glance, for people with the ``view_costs`` permission."""
@@ -232,6 +253,7 @@ class CostsAdmin(admin.ModelAdmin):
             "billed_text": display.money(report.failures.billed_refusals),
             "breakdowns": [(_("By preset"), report.by_preset), (_("By provider and model"), report.by_provider)],
             "videos_url": reverse(f"{self.admin_site.name}:sora_products_productvideo_changelist"),
+            "returns_url": reverse(f"{self.admin_site.name}:sora_products_spend_return"),
             "media": self.media,
         }
         request.current_app = self.admin_site.name

@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from sora_products.api import spending, staff, views
+from sora_products.api import events, spending, staff, views
 from sora_products.api.schema import ApiSchemaView
 
 app_name = "api"
@@ -15,6 +15,7 @@ urlpatterns = [
         views.ProductVideosView.as_view(),
         name="product-videos",
     ),
+    path("events/", events.ExperimentEventsView.as_view(), name="events"),
     path("estimate/", spending.EstimateView.as_view(), name="estimate"),
     path("generate/", spending.GenerateView.as_view(), name="staff-generate"),
     path("spend/", spending.SpendView.as_view(), name="staff-spend"),

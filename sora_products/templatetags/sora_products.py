@@ -24,10 +24,13 @@ from django.utils.translation import gettext as _
 from sora_products import tryon
 from sora_products.catalog import get_adapter
 from sora_products.conf import app_settings
+from sora_products.experiments.assignment import Assignment, assignment_for, visitor_id
+from sora_products.experiments.models import VIDEO_ARM
 from sora_products.models import ProductVideo
 from sora_products.specs import SpecError, TryOnProfile, bucket_height
 from sora_products.storefront import DEFAULT_PRESET, LiveVideo, attach_videos, live_video, looked_up, product_ref
 from sora_products.storefront.cards import CardSettings, aria_pattern, card_player
+from sora_products.storefront.lookup import COLUMNS
 from sora_products.storefront.schema_org import ld_json_script, video_object
 from sora_products.storefront.shopper_state import shopper_state, unmade_state
 
@@ -53,10 +56,14 @@ def sora_products_assets(context: template.Context) -> SafeString:
             return SafeString("")
         setattr(request, ASSETS_FLAG, True)
     return format_html(
-        '<link rel="stylesheet" href="{}">\n<script src="{}" defer></script>\n<script src="{}" defer></script>',
+        '<link rel="stylesheet" href="{}">\n<script src="{}" defer></script>\n<script src="{}" defer></script>\n'
+        '<script src="{}" defer data-events-url="{}" data-flush-seconds="{}"></script>',
         static("sora_products/storefront.css"),
         static("sora_products/player.js"),
         static("sora_products/try_on.js"),
+        static("sora_products/experiments.js"),
+        reverse("sora_products:api:events"),
+        app_settings.EXPERIMENTS.get("FLUSH_SECONDS") or 5,
     )
 
 
@@ -115,13 +122,73 @@ def product_video(
     """
     if prefetched_only and not looked_up(product, preset):
         return SafeString("")
-    video = live_video(product, preset)
+    request = _request(context)
+    assignment = assignment_for(request, product)
+    video = None
+    if assignment is not None and assignment.shows != preset:
+        shown = arm_video(request, product, assignment.shows, compact=compact)
+        if shown is None:  # this arm can't be shown here without a query, or has no video: the normal page
+            assignment = None
+        elif shown == PHOTO_ONLY:
+            return arm_marker(context, assignment)
+        else:
+            video = shown
+    video = video or live_video(product, preset)
     if video is None or not video.video_name:
         return SafeString("")
     title = get_adapter(product).get_title(product)
+    marker = arm_marker(context, assignment) if assignment is not None else SafeString("")
     if compact:
-        return compact_card(context, video, title)
-    return render_player(context, product, video, title, lazy=lazy, schema=True if schema is None else schema)
+        return compact_card(context, video, title) + marker
+    return render_player(context, product, video, title, lazy=lazy, schema=True if schema is None else schema) + marker
+
+
+PHOTO_ONLY = "photo"
+
+
+def arm_video(request: HttpRequest | None, product: Any, shows: str, *, compact: bool) -> LiveVideo | str | None:
+    """PHOTO_ONLY for the photo-only arm, the arm's live video when it can be shown, None when it cannot.
+
+    A card shows another preset only when the listing looked it up, so an experiment adds no query per card;
+    a particular video (a remix) is one query per page at most, and only one product's experiment names one.
+    """
+    if not shows:
+        return PHOTO_ONLY
+    if shows.startswith(VIDEO_ARM):
+        video = particular_video(request, int(shows.removeprefix(VIDEO_ARM)))
+    elif compact and not looked_up(product, shows):
+        return None
+    else:
+        video = live_video(product, shows)
+    return video if video is not None and video.video_name else None
+
+
+def particular_video(request: HttpRequest | None, pk: int) -> LiveVideo | None:
+    """One live video by id as the tags use it, remembered for the rest of the request."""
+    remembered = getattr(request, "_sora_arm_videos", None)
+    if remembered is None:
+        remembered = {}
+        if request is not None:
+            request._sora_arm_videos = remembered
+    if pk not in remembered:
+        row = ProductVideo.objects.live().filter(pk=pk).values_list(*COLUMNS[2:]).first()
+        remembered[pk] = LiveVideo._make(row) if row else None
+    return remembered[pk]
+
+
+def arm_marker(context: template.Context, assignment: Assignment) -> SafeString:
+    """An invisible mark beside what the arm shows; experiments.js reports it once its box is on screen."""
+    if not assignment.token:
+        return SafeString("")
+    request = _request(context)
+    return sora_products_assets(context) + format_html(
+        '<span class="sora-experiment" hidden data-sora-experiment="{}" data-sora-arm="{}" data-sora-token="{}"'
+        ' data-sora-visitor="{}"></span>',
+        assignment.experiment_id,
+        assignment.arm,
+        assignment.token,
+        visitor_id(request) if request is not None else "",
+    )
 
 
 def compact_card(context: template.Context, video: LiveVideo, title: str) -> SafeString:

@@ -75,7 +75,7 @@ def test_product_text_cannot_break_out_of_json_ld_or_attributes():
     html = render("{% product_video product %}", product=product)
 
     assert "<script>alert" not in html and "<!--" not in html
-    assert html.count("</script>") == 3  # two asset scripts and the JSON-LD, nothing injected
+    assert html.count("</script>") == 4  # three asset scripts and the JSON-LD, nothing injected
     assert json_ld(html)["name"] == HOSTILE
     assert 'aria-label="AI-generated video: &lt;/script&gt;' in video_tag(html)
 

@@ -39,6 +39,7 @@ def test_the_schema_is_served_to_anyone_as_valid_openapi_3_with_every_endpoint(c
         ("/videos/api/videos/status/", "get"),
         ("/videos/api/products/{content_type}/{object_id}/videos/", "get"),
         ("/videos/api/estimate/", "post"),
+        ("/videos/api/events/", "post"),
         ("/videos/api/generate/", "post"),
         ("/videos/api/spend/", "get"),
         ("/videos/api/videos/", "get"),

@@ -10,10 +10,11 @@ class SoraProductsOscarConfig(AppConfig):
     verbose_name = _("Product videos for django-oscar")
 
     def ready(self) -> None:
-        """Register Oscar's Product unless the shop registered it itself, then join Oscar's dashboard and admin."""
-        from sora_products.contrib.oscar import dashboard, product_admin
+        """Register Oscar's Product unless the shop registered it itself, join Oscar's dashboard, admin and signals."""
+        from sora_products.contrib.oscar import conversions, dashboard, product_admin
         from sora_products.contrib.oscar.registration import register_oscar_product
 
         register_oscar_product()
+        conversions.connect()  # add-to-basket and orders count for the storefront's experiments
         dashboard.add_navigation()
         product_admin.add_video_actions()

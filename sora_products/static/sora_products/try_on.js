@@ -151,6 +151,7 @@
   Widget.prototype.ask = function () {
     var self = this;
     var generation = ++this.generation;
+    if (window.CustomEvent) { this.root.dispatchEvent(new CustomEvent("sora:try-on", { bubbles: true })); }
     clearTimeout(this.timer);
     this.clearVideo();
     this.busy(true);

@@ -1,0 +1,131 @@
+"""What the storefront reports: a visitor saw an arm, played, turned the sound on, asked for a try-on, converted.
+
+A report is one request with every event the page gathered since the last one (experiments.js sends
+at most one per FLUSH_SECONDS, and at once when the page is hidden). It costs one INSERT for the
+visitor rows it starts and one UPDATE per kind of event, whatever the number of cards. Each event
+sets a flag at most once per visitor and experiment, so repeating it changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db import models
+from django.http import HttpRequest
+
+from sora_products.experiments.assignment import (
+    VISITOR_COOKIE,
+    active_experiments,
+    covering,
+    looks_like_a_bot,
+    may_enroll,
+    options,
+    read_token,
+)
+from sora_products.experiments.models import ArmChoice, Exposure
+
+FLAGS = {"play": "played", "sound_on": "sound_on", "try_on": "tried_on"}
+CONVERSIONS = {"add_to_basket": "added_to_basket", "order": "ordered"}
+EVENTS = ("impression", *FLAGS)
+
+
+@dataclass
+class Tally:
+    recorded: int = 0
+    dropped: int = 0
+    reasons: set[str] = field(default_factory=set)
+
+    def drop(self, count: int, reason: str) -> None:
+        self.dropped += count
+        self.reasons.add(reason)
+
+
+def _over_rate(key: str, limit: int, seconds: int) -> bool:
+    """A fixed-window counter in the default cache; True once ``limit`` is passed in this window."""
+    if cache.add(key, 1, seconds):
+        return limit < 1
+    try:
+        return cache.incr(key) > limit
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, seconds)
+        return False
+
+
+def record_report(request: HttpRequest, items: list[dict], network: str) -> Tally:
+    """Write one page's events: ``items`` are {"token": ..., "events": [...]} from its experiment marks."""
+    tally = Tally()
+    count = sum(len(item["events"]) for item in items)
+    if looks_like_a_bot(request) or not may_enroll(request):
+        tally.drop(count, "not_enrolled")
+        return tally
+    wanted: dict[tuple[int, str], tuple[str, set[str]]] = {}
+    for item in items:
+        read = read_token(item["token"])
+        if read is None:
+            tally.drop(len(item["events"]), "bad_token")
+            continue
+        experiment_id, visitor, arm = read
+        _arm, events = wanted.setdefault((experiment_id, visitor), (arm, set()))
+        events.update(item["events"])
+    if not wanted:
+        return tally
+    visitors = {visitor for _experiment, visitor in wanted}
+    if len(visitors) > 1:  # one page holds one visitor's marks; a mix is a script
+        tally.drop(count, "mixed_visitors")
+        return tally
+    (visitor,) = visitors
+    settings = options()
+    if _over_rate(f"sora_exp:reports:{visitor}", int(settings["REPORTS_PER_MINUTE"]), 60):
+        tally.drop(count, "rate")
+        return tally
+    running = {experiment.pk for experiment in active_experiments(None) if experiment.running}
+    rows = [(experiment_id, arm) for (experiment_id, _visitor), (arm, _events) in wanted.items()]
+    known = set(
+        Exposure.objects.filter(visitor=visitor, experiment_id__in=[pk for pk, _arm in rows]).values_list(
+            "experiment_id", flat=True
+        )
+    )
+    new = [
+        Exposure(experiment_id=pk, visitor=visitor, arm=arm)
+        for pk, arm in rows
+        if pk in running and pk not in known and arm in ArmChoice.values
+    ]
+    if new and _over_rate(f"sora_exp:new:{network}", int(settings["NEW_VISITORS_PER_HOUR"]), 3600):
+        tally.drop(count, "rate")
+        return tally
+    Exposure.objects.bulk_create(new, ignore_conflicts=True)
+    for event, flag in FLAGS.items():
+        ids = [pk for (pk, _visitor), (_arm, events) in wanted.items() if event in events and pk in running]
+        if ids:
+            Exposure.objects.filter(visitor=visitor, experiment_id__in=ids, **{flag: False}).update(**{flag: True})
+    tally.recorded = sum(len(events) for (pk, _visitor), (_arm, events) in wanted.items() if pk in running)
+    if tally.recorded < count - tally.dropped:
+        tally.drop(count - tally.dropped - tally.recorded, "ended")
+    return tally
+
+
+def record_conversion(request: HttpRequest, kind: str, product: models.Model | None = None) -> int:
+    """The shop's hook: this visitor added to basket (or ordered); counts for its experiments over ``product``.
+
+    Call it from the basket view (``contrib.oscar`` does, from Oscar's signals). Returns how many
+    experiments it counted for; a visitor in none, a bot or an unknown kind count for nothing.
+    """
+    flag = CONVERSIONS.get(kind)
+    visitor = request.COOKIES.get(VISITOR_COOKIE, "")
+    if flag is None or not visitor or looks_like_a_bot(request):
+        return 0
+    experiments = [experiment for experiment in active_experiments(request) if experiment.running]
+    if product is not None:
+        chosen = covering(experiments, product)
+        experiments = [chosen] if chosen is not None else []
+    return conversion_for(visitor, flag, [experiment.pk for experiment in experiments])
+
+
+def conversion_for(visitor: str, flag: str, experiment_ids: Iterable[int]) -> int:
+    ids = list(experiment_ids)
+    if not ids:
+        return 0
+    return Exposure.objects.filter(visitor=visitor, experiment_id__in=ids, **{flag: False}).update(**{flag: True})
+
