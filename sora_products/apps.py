@@ -12,10 +12,11 @@ class SoraProductsConfig(AppConfig):
         """Wire checks and signals, and register the adapters named in settings."""
         from sora_products import checks  # noqa: F401
         from sora_products.catalog import register_from_settings
-        from sora_products.receivers import connect_registered, connect_video_receivers
+        from sora_products.receivers import connect_experiment_receivers, connect_registered, connect_video_receivers
 
         connect_registered()
         connect_video_receivers()
+        connect_experiment_receivers()
         register_from_settings()
         post_migrate.connect(_after_migrate, sender=self, dispatch_uid="sora_products.sync_schedule")
 

@@ -11,7 +11,7 @@ import logging
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, transaction
 from django.db.models.signals import post_delete, post_init, post_save
 
 from sora_products import live_counter
@@ -133,6 +133,20 @@ def video_changed(sender: type[models.Model], instance: models.Model, created: b
 def connect_video_receivers() -> None:
     post_save.connect(video_changed, sender=ProductVideo, dispatch_uid="sora_products:video-changed")
     post_delete.connect(video_changed, sender=ProductVideo, dispatch_uid="sora_products:video-changed")
+
+
+def experiments_changed(sender: Any, **kwargs: Any) -> None:
+    from sora_products.experiments.assignment import forget_experiments
+
+    forget_experiments()
+    transaction.on_commit(forget_experiments, robust=True)  # again, past a page that re-read it before the commit
+
+
+def connect_experiment_receivers() -> None:
+    from sora_products.models import Experiment
+
+    post_save.connect(experiments_changed, sender=Experiment, dispatch_uid="sora_products:experiments-changed")
+    post_delete.connect(experiments_changed, sender=Experiment, dispatch_uid="sora_products:experiments-changed")
 
 
 def connect_registered() -> None:

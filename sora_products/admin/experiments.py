@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.db import transaction
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sora_products.conf import app_settings
+from sora_products.experiments.assignment import forget_experiments
 from sora_products.experiments.models import ArmChoice, Experiment, Scope
 from sora_products.experiments.results import results, shows_label
 from sora_products.experiments.stats import MIN_VISITORS
@@ -150,6 +152,8 @@ class ExperimentAdmin(admin.ModelAdmin):
         Experiment.objects.filter(pk=experiment.pk, ended_at__isnull=True).update(
             ended_at=timezone.now(), winner=keep
         )
+        forget_experiments()  # every page shows the arm kept from now on
+        transaction.on_commit(forget_experiments, robust=True)
         shown = shows_label(experiment.shows(keep))
         self.message_user(request, _("The experiment has ended. Every visitor now sees: %(shows)s.") % {"shows": shown})
         return HttpResponseRedirect(change_url)

@@ -9,6 +9,7 @@ experiment and sees the shop's normal page.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import uuid
 from dataclasses import dataclass
@@ -16,18 +17,26 @@ from functools import lru_cache
 from typing import Any
 
 from django.core import signing
+from django.core.cache import cache
 from django.db import models
 from django.http import HttpRequest
 from django.utils.module_loading import import_string
 
+from sora_products import live_counter
 from sora_products.catalog import get_adapter
 from sora_products.conf import app_settings
 from sora_products.experiments.models import ArmChoice, Experiment, Scope
+
+logger = logging.getLogger(__name__)
 
 VISITOR_COOKIE = "sora_visitor"
 TOKEN_SALT = "sora_products.experiments"
 REQUEST_CACHE = "_sora_experiments"
 VISITOR_ATTR = "_sora_visitor"
+ENROLL_ATTR = "_sora_may_enroll"
+ASSIGNMENTS_ATTR = "_sora_assignments"
+SHARED_KEY = "sora_products:experiments"
+SHARED_SECONDS = 300
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,14 @@ def looks_like_a_bot(request: HttpRequest) -> bool:
 
 def may_enroll(request: HttpRequest) -> bool:
     """Whether this visitor may be in an experiment: no DNT/GPC (when honoured), consent (when asked), no bot."""
+    cached = getattr(request, ENROLL_ATTR, None)
+    if cached is None:
+        cached = _may_enroll(request)
+        setattr(request, ENROLL_ATTR, cached)
+    return cached
+
+
+def _may_enroll(request: HttpRequest) -> bool:
     settings = options()
     if not settings.get("ENABLED"):
         return False
@@ -78,15 +95,45 @@ def may_enroll(request: HttpRequest) -> bool:
 
 
 def active_experiments(request: HttpRequest | None) -> list[Experiment]:
-    """Running experiments and ended ones that keep a winner: one query per request, none per product."""
+    """Running experiments and ended ones that keep a winner: at most one query per request, none per product.
+
+    With a cache every process shares (Redis, Memcached) the list lives there until an experiment changes,
+    so a page costs no query at all; with a per-process cache each request asks the database.
+    """
     cached = getattr(request, REQUEST_CACHE, None) if request is not None else None
     if cached is None:
-        cached = list(
-            Experiment.objects.filter(models.Q(ended_at__isnull=True) | ~models.Q(winner="")).order_by("-pk")
-        )
+        cached = _shared_experiments() if live_counter.shared() else _load_experiments()
         if request is not None:
             setattr(request, REQUEST_CACHE, cached)
     return cached
+
+
+def _shared_experiments() -> list[Experiment]:
+    try:
+        cached = cache.get(SHARED_KEY)
+    except Exception:  # a cache that is down: the page asks the database, as without one
+        logger.warning("sora_products could not read the experiments from the cache", exc_info=True)
+        return _load_experiments()
+    if cached is None:
+        cached = _load_experiments()
+        try:
+            cache.set(SHARED_KEY, cached, SHARED_SECONDS)
+        except Exception:
+            logger.warning("sora_products could not keep the experiments in the cache", exc_info=True)
+    return cached
+
+
+def _load_experiments() -> list[Experiment]:
+    active = models.Q(ended_at__isnull=True) | ~models.Q(winner="")
+    return list(Experiment.objects.filter(active).select_related("content_type").order_by("-pk"))
+
+
+def forget_experiments(**kwargs: Any) -> None:
+    """An experiment was saved, ended or deleted: the shared list is read again (connected in apps.ready)."""
+    try:
+        cache.delete(SHARED_KEY)
+    except Exception:  # a cache that is down: the list expires after SHARED_SECONDS anyway
+        pass
 
 
 def covering(experiments: list[Experiment], product: models.Model) -> Experiment | None:
@@ -140,6 +187,13 @@ def assignment_for(request: HttpRequest | None, product: models.Model) -> Assign
     experiment = covering(active_experiments(request), product)
     if experiment is None:
         return None
+    memo = request.__dict__.setdefault(ASSIGNMENTS_ATTR, {})  # a listing's cards share one experiment
+    if experiment.pk not in memo:
+        memo[experiment.pk] = _assign(request, experiment)
+    return memo[experiment.pk]
+
+
+def _assign(request: HttpRequest, experiment: Experiment) -> Assignment | None:
     if not experiment.running:  # ended: everyone sees the arm that was kept, and nothing is counted
         return Assignment(experiment.pk, experiment.winner, experiment.shows(experiment.winner))
     if not may_enroll(request):

@@ -8,6 +8,7 @@ sets a flag at most once per visitor and experiment, so repeating it changes not
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -25,6 +26,8 @@ from sora_products.experiments.assignment import (
     read_token,
 )
 from sora_products.experiments.models import ArmChoice, Exposure
+
+logger = logging.getLogger(__name__)
 
 FLAGS = {"play": "played", "sound_on": "sound_on", "try_on": "tried_on"}
 CONVERSIONS = {"add_to_basket": "added_to_basket", "order": "ordered"}
@@ -44,12 +47,16 @@ class Tally:
 
 def _over_rate(key: str, limit: int, seconds: int) -> bool:
     """A fixed-window counter in the default cache; True once ``limit`` is passed in this window."""
-    if cache.add(key, 1, seconds):
-        return limit < 1
     try:
-        return cache.incr(key) > limit
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, seconds)
+        if cache.add(key, 1, seconds):
+            return limit < 1
+        try:
+            return cache.incr(key) > limit
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, seconds)
+            return False
+    except Exception:  # a cache that is down counts nothing: the report is kept, not lost
+        logger.warning("sora_products could not count experiment reports in the cache", exc_info=True)
         return False
 
 
