@@ -19,8 +19,8 @@ from sora_products.admin import display
 from sora_products.admin.ledger import ZERO, committed_sum
 from sora_products.catalog import get_adapter, is_registered
 from sora_products.experiments.assignment import covering
-from sora_products.experiments.models import Experiment, Goal, Scope
-from sora_products.experiments.results import Results, results
+from sora_products.experiments.models import ArmChoice, Experiment, Goal, Scope
+from sora_products.experiments.results import Results, results, shows_label
 from sora_products.experiments.stats import MIN_VISITORS
 from sora_products.labels import preset_label
 from sora_products.models import Spend
@@ -145,12 +145,12 @@ def _in_scope(experiment: Experiment, key: tuple[int, str], product: Any) -> boo
 def by_preset() -> list[PresetReturn]:
     """Each preset's spend, and every experiment whose treatment showed it, with what it returned."""
     totals = Spend.objects.values("preset").annotate(total=committed_sum(), videos=Count("video", distinct=True))
-    experiments = list(Experiment.objects.exclude(treatment_preset=""))
+    experiments = list(Experiment.objects.all())
     answer = []
     for row in totals.order_by("-total"):
         preset = row["preset"]
         measured = []
-        tested = [experiment for experiment in experiments if experiment.treatment_preset == preset]
+        tested = [experiment for experiment in experiments if experiment.shows(ArmChoice.TREATMENT) == preset]
         if tested:
             spend = _spend_by_product(preset)
             products = _products(list(spend))
@@ -160,7 +160,12 @@ def by_preset() -> list[PresetReturn]:
                     ZERO,
                 )
                 found = results(experiment)
-                measured.append(Measured(experiment, found, spent, return_sentence(experiment, found, spent)))
+                sentence = return_sentence(experiment, found, spent)
+                if experiment.shows(ArmChoice.CONTROL):  # the lift is over another video, not over the photo
+                    sentence = _("Compared with %(control)s: %(sentence)s") % {
+                        "control": shows_label(experiment.shows(ArmChoice.CONTROL)), "sentence": sentence,
+                    }  # fmt: skip
+                measured.append(Measured(experiment, found, spent, sentence))
         answer.append(PresetReturn(preset, row["total"] or ZERO, row["videos"], measured))
     return answer
 

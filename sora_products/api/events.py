@@ -12,10 +12,10 @@ from rest_framework.response import Response
 
 from sora_products.api.responses import ErrorSerializer, InvalidSerializer
 from sora_products.api.schema import documented
-from sora_products.api.serializers import ProductRefField
 from sora_products.api.throttles import client_network
 from sora_products.api.views import StorefrontAPIView, invalid
 from sora_products.experiments.events import CONVERSIONS, EVENTS, record_conversion, record_report
+from sora_products.storefront import resolve_product_ref
 
 MAX_ITEMS = 200
 
@@ -27,7 +27,7 @@ class ReportItemSerializer(serializers.Serializer):
 
 class ConversionSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=list(CONVERSIONS))
-    product = ProductRefField(required=False)
+    product = serializers.CharField(max_length=250, required=False, help_text="The product, as `app_label.model:id`.")
 
 
 class ReportSerializer(serializers.Serializer):
@@ -61,9 +61,15 @@ class ExperimentEventsView(StorefrontAPIView):
             return invalid(_("The experiment report could not be read."), serializer.errors)
         data = serializer.validated_data
         tally = record_report(request._request, data["items"], client_network(request))
-        converted = sum(
-            bool(record_conversion(request._request, item["kind"], item.get("product")))
-            for item in data["conversions"]
-        )
+        converted = sum(self.convert(request, item) for item in data["conversions"])
         body = {"recorded": tally.recorded + converted, "dropped": tally.dropped + len(data["conversions"]) - converted}
         return Response(body, status=status.HTTP_202_ACCEPTED)
+
+    def convert(self, request: Request, item: dict[str, Any]) -> bool:
+        """One conversion; a product that is gone is dropped, not a reason to lose the rest of the report."""
+        product = None
+        if item.get("product"):
+            product = resolve_product_ref(item["product"])
+            if product is None:
+                return False
+        return bool(record_conversion(request._request, item["kind"], product))

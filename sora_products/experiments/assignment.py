@@ -46,6 +46,7 @@ class Assignment:
     experiment_id: int
     arm: str
     shows: str
+    other: str = ""  # what the other arm shows: a product is counted only where both can be shown
     token: str = ""
 
 
@@ -195,9 +196,11 @@ def assignment_for(request: HttpRequest | None, product: models.Model) -> Assign
 
 def _assign(request: HttpRequest, experiment: Experiment) -> Assignment | None:
     if not experiment.running:  # ended: everyone sees the arm that was kept, and nothing is counted
-        return Assignment(experiment.pk, experiment.winner, experiment.shows(experiment.winner))
+        return Assignment(experiment.pk, experiment.winner, experiment.shows(experiment.winner))  # no token
     if not may_enroll(request):
         return None
     visitor = visitor_id(request)
     arm = arm_of(experiment.pk, visitor, experiment.treatment_share)
-    return Assignment(experiment.pk, arm, experiment.shows(arm), token_for(experiment.pk, visitor, arm))
+    other = ArmChoice.CONTROL if arm == ArmChoice.TREATMENT else ArmChoice.TREATMENT
+    token = token_for(experiment.pk, visitor, arm)
+    return Assignment(experiment.pk, arm, experiment.shows(arm), experiment.shows(other), token)

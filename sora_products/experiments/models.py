@@ -102,8 +102,19 @@ class Experiment(models.Model):
             errors["object_id"] = _("Say which product: its type and id.")
         if self.scope == Scope.CATEGORY and not self.category.strip():
             errors["category"] = _("Say which category, as the products' category value.")
+        if not errors and self.running and self.overlapping().exists():
+            errors["scope"] = _("Another running experiment already covers this; end it first.")
         if errors:
             raise ValidationError(errors)
+
+    def overlapping(self) -> models.QuerySet:
+        """Running experiments over the same product, category or shop: the newer one would take all its visitors."""
+        same = Experiment.objects.filter(ended_at__isnull=True, scope=self.scope).exclude(pk=self.pk)
+        if self.scope == Scope.PRODUCT:
+            return same.filter(content_type_id=self.content_type_id, object_id=self.object_id)
+        if self.scope == Scope.CATEGORY:
+            return same.filter(category__iexact=self.category.strip())
+        return same
 
     def shows(self, arm: str) -> str:
         """What an arm shows: a preset, "video:<id>" for one particular video, or "" for the photo only."""

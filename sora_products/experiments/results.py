@@ -112,6 +112,6 @@ def sentence(experiment: Experiment, control: ArmResult, treatment: ArmResult, l
 
 
 def video_arm_name(experiment: Experiment) -> str:
-    if not experiment.control_preset:
+    if not experiment.shows(ArmChoice.CONTROL):
         return _("The video arm")
     return _("The treatment arm (%(shows)s)") % {"shows": shows_label(experiment.shows(ArmChoice.TREATMENT))}

@@ -89,7 +89,7 @@ def lift(
     total = treatment.conversions / p - control.conversions / (1 - p)
     squares = treatment.conversions / p**2 + control.conversions / (1 - p) ** 2
     mean = total / t
-    variance = max(squares / t - mean * mean, 0.0)
+    variance = max(squares / t - mean * mean, 1 / t)  # never a zero-width interval from a run of zeros
     half = radius(t, variance, alpha, tight_at)
     return Interval(mean, mean - half, mean + half)
 
@@ -98,5 +98,8 @@ def rate(arm: Arm, *, alpha: float = DEFAULT_ALPHA, tight_at: int = DEFAULT_TIGH
     """Always-valid interval for one arm's conversion rate, clipped to [0, 1]."""
     if arm.visitors < MIN_VISITORS:
         return Interval(arm.rate, 0.0, 1.0)
-    half = radius(arm.visitors, arm.rate * (1 - arm.rate), alpha, tight_at)
+    # No conversions (or all) would make the sample variance 0 and the interval a point; one visitor's worth
+    # of spread keeps it honest.
+    variance = max(arm.rate * (1 - arm.rate), 1 / arm.visitors)
+    half = radius(arm.visitors, variance, alpha, tight_at)
     return Interval(arm.rate, max(0.0, arm.rate - half), min(1.0, arm.rate + half))

@@ -125,9 +125,11 @@ def product_video(
     request = _request(context)
     assignment = assignment_for(request, product)
     video = None
-    if assignment is not None and assignment.shows != preset:
-        shown = arm_video(request, product, assignment.shows, compact=compact)
-        if shown is None:  # this arm can't be shown here without a query, or has no video: the normal page
+    if assignment is not None:
+        shown = arm_video(request, product, assignment.shows, preset, compact=compact)
+        # Counted only where both arms could be shown, so neither arm enrols visitors the other could not.
+        other = arm_video(request, product, assignment.other, preset, compact=compact) if assignment.token else True
+        if shown is None or other is None:  # here an arm has no video, or would cost a query: the normal page
             assignment = None
         elif shown == PHOTO_ONLY:
             return arm_marker(context, assignment)
@@ -146,7 +148,9 @@ def product_video(
 PHOTO_ONLY = "photo"
 
 
-def arm_video(request: HttpRequest | None, product: Any, shows: str, *, compact: bool) -> LiveVideo | str | None:
+def arm_video(
+    request: HttpRequest | None, product: Any, shows: str, own: str, *, compact: bool
+) -> LiveVideo | str | None:
     """PHOTO_ONLY for the photo-only arm, the arm's live video when it can be shown, None when it cannot.
 
     A card shows another preset only when the listing looked it up, so an experiment adds no query per card;
@@ -156,7 +160,7 @@ def arm_video(request: HttpRequest | None, product: Any, shows: str, *, compact:
         return PHOTO_ONLY
     if shows.startswith(VIDEO_ARM):
         video = particular_video(request, int(shows.removeprefix(VIDEO_ARM)))
-    elif compact and not looked_up(product, shows):
+    elif compact and shows != own and not looked_up(product, shows):
         return None
     else:
         video = live_video(product, shows)

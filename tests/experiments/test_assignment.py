@@ -201,3 +201,27 @@ def test_with_a_shared_cache_pages_read_no_experiment_until_one_changes(shared_c
     admin.post(reverse("admin:sora_products_experiment_end", args=[experiment.pk]), {"keep": "treatment"})
     count, html = experiment_queries(client, product)
     assert count == 1 and shown in html and "data-sora-experiment" not in html  # and its end too
+
+
+@pytest.mark.django_db
+def test_a_product_without_the_treatments_video_is_in_neither_arm():
+    product = dress()  # its showcase video is not made yet
+    experiment = photo_vs_video()
+    for arm in ("control", "treatment"):
+        client = Client()
+        client.cookies[VISITOR_COOKIE] = visitor_in(experiment, arm)
+        assert "data-sora-experiment" not in page(client, product)
+
+
+@pytest.mark.django_db
+def test_two_running_experiments_over_the_same_thing_are_refused():
+    from django.core.exceptions import ValidationError
+
+    from sora_products.experiments.models import Experiment
+
+    photo_vs_video(name="first")
+    second = Experiment(name="second", scope=Scope.SHOP, control_preset="", treatment_preset="showcase_wide")
+    with pytest.raises(ValidationError, match="Another running experiment already covers this"):
+        second.full_clean()
+    category = Experiment(name="lamps", scope=Scope.CATEGORY, category="home", treatment_preset="showcase")
+    category.full_clean()  # a narrower scope is another thing: it takes its own products

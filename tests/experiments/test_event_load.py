@@ -8,7 +8,7 @@ import httpx
 import pytest
 from django.urls import reverse
 
-from sora_products.experiments.assignment import arm_of, token_for
+from sora_products.experiments.assignment import VISITOR_COOKIE, arm_of, token_for
 from sora_products.experiments.models import Exposure
 from tests.experiments.helpers import BROWSER, photo_vs_video, visitor
 
@@ -27,7 +27,7 @@ async def crowd(url: str, experiment) -> list[int]:
         second = {"items": [{"token": token, "events": ["sound_on"]}]}
         statuses = []
         for body in (first, second):
-            answer = await client.post(url, json=body)
+            answer = await client.post(url, json=body, headers={"Cookie": f"{VISITOR_COOKIE}={who}"})
             statuses.append(answer.status_code)
         return statuses
 

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sora_products.experiments import record_conversion
-from sora_products.experiments.assignment import VISITOR_COOKIE, token_for
+from sora_products.experiments.assignment import VISITOR_COOKIE, read_token, token_for
 from sora_products.experiments.models import Exposure
 from sora_products.storefront import product_ref
 from tests.experiments.helpers import BROWSER, photo_vs_video, visitor
@@ -23,7 +23,12 @@ URL = reverse("sora_products:api:events")
 
 
 def report(client: Client, items=(), conversions=(), agent: str = BROWSER):
-    body = json.dumps({"items": list(items), "conversions": list(conversions)})
+    """POST a report as the page would: with the visitor cookie of its first mark, unless the client has one."""
+    items = list(items)
+    read = read_token(items[0]["token"]) if items else None
+    if read and VISITOR_COOKIE not in client.cookies:
+        client.cookies[VISITOR_COOKIE] = read[1]
+    body = json.dumps({"items": items, "conversions": list(conversions)})
     return client.post(URL, body, content_type="application/json", headers={"User-Agent": agent})
 
 
@@ -116,3 +121,44 @@ def test_the_demo_shops_add_to_bag_counts_as_an_add_to_basket():
     response = client.post(reverse("catalog:add-to-bag", args=[product.slug]), headers={"User-Agent": BROWSER})
     assert response.status_code == 302 and Exposure.objects.get().added_to_basket
     assert "Added to your bag" in client.get(response["Location"]).content.decode()
+
+
+def test_a_report_for_another_visitors_cookie_or_a_play_never_seen_counts_nothing():
+    experiment = photo_vs_video()
+    someone_else = Client()
+    someone_else.cookies[VISITOR_COOKIE] = visitor(9)
+    assert report(someone_else, [marks(experiment, visitor(1), "control", "impression")]).json()["recorded"] == 0
+    assert report(Client(), [marks(experiment, visitor(2), "treatment", "play", "try_on")]).json() == {
+        "recorded": 0, "dropped": 2,
+    }  # fmt: skip
+    assert not Exposure.objects.exists()
+
+
+def test_a_conversion_for_a_product_whose_own_experiment_ended_counts_for_no_other():
+    from django.contrib.contenttypes.models import ContentType
+
+    from sora_products.experiments.models import Scope
+
+    product = dress()
+    shop = photo_vs_video(name="shop")
+    photo_vs_video(
+        name="this dress", scope=Scope.PRODUCT, content_type=ContentType.objects.get_for_model(product),
+        object_id=str(product.pk), ended_at="2026-11-01T00:00:00Z", winner="treatment",
+    )  # fmt: skip
+    who = visitor(1)
+    report(Client(), [marks(shop, who, "control", "impression")])
+    client = Client()
+    client.cookies[VISITOR_COOKIE] = who
+    client.post(reverse("catalog:add-to-bag", args=[product.slug]), headers={"User-Agent": BROWSER})
+    assert not Exposure.objects.get().added_to_basket  # this dress's page shows the kept arm, not the shop's test
+
+
+def test_an_unknown_product_in_a_conversion_drops_that_conversion_only():
+    experiment = photo_vs_video()
+    who = visitor(1)
+    answer = report(
+        Client(), [marks(experiment, who, "control", "impression")],
+        conversions=[{"kind": "add_to_basket", "product": "catalog.product:999999"}],
+    )  # fmt: skip
+    assert answer.status_code == 202 and answer.json() == {"recorded": 1, "dropped": 1}
+    assert Exposure.objects.filter(visitor=who).exists()

@@ -86,3 +86,9 @@ def test_why_not_a_plain_95_percent_interval_looked_at_every_day():
         se = np.sqrt(r_t * (1 - r_t) / n_t + r_c * (1 - r_c) / n_c)
         ever += bool((np.abs(r_t - r_c) > 1.96 * se).any())
     assert ever / RUNS > 0.15  # about 28 % in this seed's runs, against at most 5 % above
+
+
+def test_no_conversions_still_give_an_interval_of_some_width():
+    assert rate(Arm(500, 0)).high > 0.005
+    interval = lift(Arm(500, 0), Arm(500, 0))
+    assert interval.low < 0 < interval.high and interval.verdict == "undecided"

@@ -16,6 +16,8 @@
   var conversions = [];
   var timer = null;
   var sentOnce = false;
+  var retried = false;
+  var onScreen = {};     // token -> true while its box is half on screen
 
   function queue(token, event) {
     if (!token) { return; }
@@ -40,21 +42,38 @@
     });
     pending = {};
     if (!items.length && !conversions.length) { return; }
-    var body = JSON.stringify({ items: items, conversions: conversions });
+    var report = { items: items, conversions: conversions };
     conversions = [];
     sentOnce = true;
     if (!url || !window.fetch) { return; }
     fetch(url, {
       method: "POST",
-      body: body,
+      body: JSON.stringify(report),
       keepalive: true,  // a report sent as the page goes away still arrives
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", Accept: "application/json" }
-    }).catch(function () { /* a lost report loses at most these few seconds of one page */ });
+    }).then(function (response) {
+      if (response.status >= 500 || response.status === 429) { retry(report); }
+    }).catch(function () { retry(report); });
+  }
+
+  // A report that did not arrive goes again with the next one, once: at most one page's few seconds are lost.
+  function retry(report) {
+    if (report.retried) { return; }
+    report.items.forEach(function (item) {
+      item.events.forEach(function (event) {
+        delete (sent[item.token] || {})[event];
+        queue(item.token, event);
+      });
+    });
+    conversions = report.conversions.concat(conversions);
+    retried = true;
+    schedule();
   }
 
   function keepVisitor(visitor) {
-    if (!visitor || document.cookie.indexOf("sora_visitor=") !== -1) { return; }
+    // The server chose this id (the cookie's own when it was valid): keep it, replacing a bad or missing one.
+    if (!visitor || document.cookie.indexOf("sora_visitor=" + visitor) !== -1) { return; }
     document.cookie = "sora_visitor=" + visitor + "; path=/; max-age=31536000; SameSite=Lax" +
       (location.protocol === "https:" ? "; Secure" : "");
   }
@@ -65,16 +84,23 @@
     if (!box || mark.getAttribute("data-sora-watched") === "1") { return; }
     mark.setAttribute("data-sora-watched", "1");
     keepVisitor(mark.getAttribute("data-sora-visitor"));
-    box.addEventListener("play", function () { queue(token, "impression"); queue(token, "play"); }, true);
-    box.addEventListener("volumechange", function (event) {
-      if (event.target && event.target.muted === false) { queue(token, "sound_on"); }
+    // A play counts when the video actually plays while its box is on screen (autoplay starts it a little
+    // early, and not at all for visitors who ask for reduced motion); sound on is the visitor's own choice.
+    box.addEventListener("timeupdate", function (event) {
+      if (onScreen[token] && event.target && event.target.currentTime > 0) { queue(token, "play"); }
     }, true);
-    if (!window.IntersectionObserver) { queue(token, "impression"); return; }
+    box.addEventListener("volumechange", function (event) {
+      if (onScreen[token] && event.target && event.target.muted === false) { queue(token, "sound_on"); }
+    }, true);
+    if (!window.IntersectionObserver) { onScreen[token] = true; queue(token, "impression"); return; }
+    // Half on screen: half the box, or half the window for a box taller than the window (a product page's media).
     var observer = new IntersectionObserver(function (entries) {
       entries.forEach(function (entry) {
-        if (entry.isIntersecting) { queue(token, "impression"); observer.disconnect(); }
+        var wanted = Math.min(entry.boundingClientRect.height, window.innerHeight) * 0.5;
+        onScreen[token] = entry.isIntersecting && entry.intersectionRect.height >= wanted;
+        if (onScreen[token]) { queue(token, "impression"); }
       });
-    }, { threshold: 0.5 });
+    }, { threshold: [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1] });
     observer.observe(box);
   }
 
@@ -82,8 +108,12 @@
 
   function bindAll() { Array.prototype.forEach.call(marks(), watch); }
 
+  // A try-on ask counts for the marks this visitor has seen (the product page's own), not every mark of a page.
   document.addEventListener("sora:try-on", function () {
-    Array.prototype.forEach.call(marks(), function (mark) { queue(mark.getAttribute("data-sora-token"), "try_on"); });
+    Array.prototype.forEach.call(marks(), function (mark) {
+      var token = mark.getAttribute("data-sora-token");
+      if ((sent[token] || {}).impression || (pending[token] || {}).impression) { queue(token, "try_on"); }
+    });
   });
   document.addEventListener("visibilitychange", function () { if (document.visibilityState === "hidden") { flush(); } });
   window.addEventListener("pagehide", flush);
