@@ -121,3 +121,14 @@ def _captured_queue():
 
     CapturingQueue.captured = []
     yield CapturingQueue.captured
+
+
+@pytest.fixture(scope="session")
+def real_clip(tmp_path_factory) -> bytes:
+    """A real 2-second H.264 clip from the emulator's renderer, so a browser can be seen playing it."""
+    from sora_products.emulator.renderer import RenderSettings, render
+    from sora_products.emulator.store import RenderSpec
+
+    folder = tmp_path_factory.mktemp("clip")
+    result = render(RenderSpec(360, 640, 2, "a linen dress"), str(folder), RenderSettings.for_mode(fast=True))
+    return Path(result.video).read_bytes()

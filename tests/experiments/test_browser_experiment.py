@@ -4,12 +4,9 @@ not, and "Add to bag" reaches the experiment."""
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 
-from sora_products.emulator.renderer import RenderSettings, render
-from sora_products.emulator.store import RenderSpec
 from sora_products.experiments.assignment import VISITOR_COOKIE
 from sora_products.experiments.models import Exposure
 from sora_products.models import ProductVideo
@@ -18,13 +15,6 @@ from tests.storefront.helpers import dress, finish
 from tests.storefront.urls import MEDIA_URL
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def real_clip(tmp_path_factory) -> bytes:
-    folder = tmp_path_factory.mktemp("clip")
-    result = render(RenderSpec(360, 640, 2, "a linen dress"), str(folder), RenderSettings.for_mode(fast=True))
-    return Path(result.video).read_bytes()
 
 
 def wait_for(check, timeout: float = 10.0):

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from sora_products.emulator.renderer import RenderSettings, render
-from sora_products.emulator.store import RenderSpec
 from sora_products.models import ProductVideo
 from sora_products.specs import TryOnProfile
 from tests.storefront.helpers import dress, finish, ready_video
@@ -22,14 +18,6 @@ PLAYING = """(id) => {
   return !!video && player.getAttribute('data-video-id') === String(id) && !video.error
     && video.readyState >= 2 && video.currentTime > 0.3;
 }"""
-
-
-@pytest.fixture(scope="module")
-def real_clip(tmp_path_factory) -> bytes:
-    """A real 2-second H.264 clip, so the browser can be seen playing it."""
-    folder = tmp_path_factory.mktemp("clip")
-    result = render(RenderSpec(360, 640, 2, "a linen dress"), str(folder), RenderSettings.for_mode(fast=True))
-    return Path(result.video).read_bytes()
 
 
 def test_a_stand_in_plays_at_once_and_the_exact_video_swaps_in(
